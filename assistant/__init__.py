@@ -1,0 +1,1 @@
+"""Wegwijs assistant: components, retrieval and the service face (API)."""

@@ -1,0 +1,99 @@
+"""The ``wegwijs`` command: one console script with sub-commands."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from assistant.settings import Settings
+
+# Chroma must never phone home, whatever the client settings say.
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+app = typer.Typer(help="Wegwijs: multilingual assistant for newcomers in Flanders and Brussels.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+index_app = typer.Typer(help="Inspect the index.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: the bundled knowledge base).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would change; write nothing.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Re-embed and rewrite every chunk.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Index documents incrementally: only new, changed and removed documents are touched."""
+    from assistant.components.embedding import EmbeddingError
+    from assistant.components.vector_store import StoreError
+    from ingest.pipeline import ingest as run_ingest
+
+    try:
+        report = run_ingest(_settings(), paths or None, dry_run=dry_run, force=force, progress=not quiet)
+    except (EmbeddingError, StoreError) as exc:
+        _fail(str(exc))
+        return
+    title = "ingest (dry run): nothing was written" if dry_run else "ingest report"
+    typer.secho(title, bold=True)
+    for line in report.summary_lines():
+        typer.echo(line)
+
+
+@index_app.command("stats")
+def index_stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Chunks, documents and size of the index."""
+    from assistant.components.vector_store import StoreError
+    from ingest.stats import index_stats as collect
+
+    try:
+        stats = collect(_settings())
+    except StoreError as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        typer.echo(json.dumps(stats, indent=2, ensure_ascii=False))
+        return
+    for key, value in stats.items():
+        if isinstance(value, dict):
+            typer.echo(f"{key}:")
+            for k, v in value.items():
+                typer.echo(f"  {k}: {v}")
+        else:
+            typer.echo(f"{key}: {value}")
+
+
+@app.command()
+def up(
+    skip_ingest: Annotated[bool, typer.Option("--skip-ingest")] = False,
+) -> None:
+    """The main job: index the bundled knowledge base (serving the API and portal comes with those issues)."""
+    if not skip_ingest:
+        ingest(paths=None, dry_run=False, force=False, quiet=not sys.stderr.isatty())
+    index_stats(as_json=False)
+
+
+def main() -> None:  # pragma: no cover
+    """Entry point for ``python -m assistant.cli``."""
+    logging.basicConfig(level=logging.WARNING)
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""Components built from settings: embedding, vector store (each with a test mode)."""

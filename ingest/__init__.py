@@ -1,0 +1,1 @@
+"""Wegwijs ingestion: load, clean, chunk, embed and upsert the knowledge base."""

@@ -1,0 +1,1 @@
+"""Wegwijs portal: a Streamlit client of the API."""
