@@ -106,13 +106,21 @@ class KnowledgeIndex:
         return len(keys)
 
 
-def file_hash(path: Path) -> str:
-    """Hash of a file and its metadata sidecar (a metadata change re-indexes the document)."""
-    h = hashlib.sha256(path.read_bytes())
+def file_hash(path: Path) -> tuple[str, str]:
+    """Hashes of (file + metadata sidecar, file alone): a metadata change re-indexes the document,
+    the same bytes under two names are indexed once."""
+    data = path.read_bytes()
+    raw = hashlib.sha256(data).hexdigest()
     side = sidecar_path(path)
-    if side.exists():
-        h.update(side.read_bytes())
-    return h.hexdigest()
+    combined = hashlib.sha256(data + (side.read_bytes() if side.exists() else b"")).hexdigest()
+    return combined, raw
+
+
+def _raw_hash_of(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
@@ -245,7 +253,7 @@ def ingest(
         if on_file:
             on_file(path)
         try:
-            fhash = file_hash(path)
+            fhash, raw_hash = file_hash(path)
         except FileNotFoundError:
             report.skip(path.name, "disappeared before it could be read")
             continue
@@ -253,12 +261,12 @@ def ingest(
         if known and known["file_hash"] == fhash and not force:
             present.add(known["doc_id"])
             seen_ids[known["doc_id"]] = path
-            seen_hashes[fhash] = path
+            seen_hashes[raw_hash] = path
             report.unchanged.append(known["doc_id"])
             report.chunks_total += known["chunks"]
             continue
-        if fhash in seen_hashes:
-            report.skip(path.name, f"same content as {seen_hashes[fhash].name}; not indexed twice")
+        if raw_hash in seen_hashes:
+            report.skip(path.name, f"same content as {seen_hashes[raw_hash].name}; not indexed twice")
             continue
         try:
             doc, chunks = build_chunks(path, settings)
@@ -271,13 +279,13 @@ def ingest(
         if doc_id in seen_ids:
             report.skip(path.name, f"document id {doc_id!r} is already used by {seen_ids[doc_id].name}")
             continue
-        dup = next((r for r in manifest.values() if r["file_hash"] == fhash and r["doc_id"] != doc_id
-                    and Path(r["path"]).exists() and r["path"] != str(path)), None)
+        dup = next((Path(r["path"]) for r in manifest.values() if r["doc_id"] != doc_id
+                    and r["path"] != str(path) and _raw_hash_of(Path(r["path"])) == raw_hash), None)
         if dup:
-            report.skip(path.name, f"same content as {Path(dup['path']).name}; not indexed twice")
+            report.skip(path.name, f"same content as {dup.name}; not indexed twice")
             continue
         seen_ids[doc_id] = path
-        seen_hashes[fhash] = path
+        seen_hashes[raw_hash] = path
         present.add(doc_id)
         chash = content_hash(chunks)
         report.chunks_total += len(chunks)

@@ -78,7 +78,7 @@ class SentenceTransformerEmbeddings(Embeddings):
         self._prefixes = prefixes
         self._batch_size = batch_size
         self.name = f"sentence-transformers/{model}"
-        self.dimension = int(self._model.get_sentence_embedding_dimension() or 0)
+        self.dimension = int(getattr(self._model, "get_embedding_dimension", self._model.get_sentence_embedding_dimension)() or 0)
 
     def _encode(self, texts: Sequence[str]) -> list[list[float]]:
         vecs = self._model.encode(
