@@ -22,6 +22,8 @@ app = typer.Typer(help="Wegwijs: multilingual assistant for newcomers in Flander
                   no_args_is_help=True, pretty_exceptions_enable=False)
 index_app = typer.Typer(help="Inspect the index.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
+kb_app = typer.Typer(help="The curated knowledge base.", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
 
 
 def _settings() -> Settings:
@@ -77,6 +79,23 @@ def index_stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
                 typer.echo(f"  {k}: {v}")
         else:
             typer.echo(f"{key}: {value}")
+
+
+@kb_app.command("review")
+def kb_review() -> None:
+    """Review status per language: how many texts are still draft, how many reviewed."""
+    from assistant.content import review_status
+    from assistant.settings import LANGUAGES
+
+    report = review_status(_settings().knowledge_base_dir)
+    kinds = list(report)
+    typer.echo("lang  " + "  ".join(f"{k:>22}" for k in kinds))
+    for lang in LANGUAGES:
+        cells = []
+        for kind in kinds:
+            c = report[kind].get(lang)
+            cells.append(f"{c['reviewed']:>4} reviewed {c['draft']:>4} draft" if c else f"{'missing':>22}")
+        typer.echo(f"{lang:<5} " + "  ".join(cells))
 
 
 @app.command()

@@ -103,7 +103,8 @@ def load_pdf(path: Path, data: bytes) -> LoadedDocument:
         raise LoadError(f"{path.name} is not a readable PDF ({type(exc).__name__}: {exc})") from None
     if not any(p.strip() for p in pages):
         raise LoadError(f"{path.name} has no extractable text (a scanned image?); run OCR first")
-    page_starts, lines = [], []
+    page_starts: list[int] = []
+    lines: list[str] = []
     for page in pages:
         page_starts.append(len(lines) + 1)
         lines.extend(page.splitlines())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
@@ -32,7 +32,11 @@ class StoreError(RuntimeError):
 class ChunkStore(Protocol):
     """What Wegwijs needs from a vector store."""
 
-    vector_store: VectorStore
+    @property
+    def vector_store(self) -> VectorStore:
+        """The LangChain store the indexing API writes to."""
+        ...
+
     location: str
 
     def count(self) -> int:
@@ -112,13 +116,13 @@ class ChromaChunkStore:
         self.client = client
         model = embedding_name(embeddings)
         # Always pass our embeddings: Chroma's default embedding function would download a model.
-        self.vector_store = Chroma(
+        self.vector_store: VectorStore = Chroma(
             collection_name=settings.collection,
             embedding_function=embeddings,
             client=client,
             collection_metadata={"hnsw:space": "cosine", "embedding_model": model},
         )
-        self._collection = self.vector_store._collection
+        self._collection = self.vector_store._collection  # type: ignore[attr-defined]
         stored = (self._collection.metadata or {}).get("embedding_model")
         if stored and stored != model:
             raise StoreError(
@@ -134,8 +138,8 @@ class ChromaChunkStore:
         """Nearest chunks by cosine similarity."""
         if k <= 0:
             return []
-        res = self._collection.query(
-            query_embeddings=[embedding], n_results=k, where=where or None,
+        res: Any = self._collection.query(
+            query_embeddings=cast(Any, [embedding]), n_results=k, where=where or None,
             include=["documents", "metadatas", "distances"],
         )
         out = []
@@ -147,7 +151,7 @@ class ChromaChunkStore:
 
     def get(self, ids: list[str] | None = None, where: Where | None = None) -> list[Document]:
         """Chunks by id and/or filter."""
-        res = self._collection.get(ids=ids, where=where or None, include=["documents", "metadatas"])
+        res: Any = self._collection.get(ids=ids, where=where or None, include=["documents", "metadatas"])
         return [
             Document(id=cid, page_content=text or "", metadata=dict(meta or {}))
             for cid, text, meta in zip(res["ids"], res["documents"], res["metadatas"], strict=True)
@@ -163,15 +167,16 @@ class MemoryChunkStore:
     """In-memory fake for unit tests: LangChain's ``InMemoryVectorStore`` with the same contract."""
 
     def __init__(self, embeddings: Embeddings) -> None:
-        self.vector_store = InMemoryVectorStore(embeddings)
+        self._memory = InMemoryVectorStore(embeddings)
+        self.vector_store: VectorStore = self._memory
         self.location = "memory"
 
     def _all(self) -> Iterable[tuple[str, dict[str, Any]]]:
-        return self.vector_store.store.items()
+        return self._memory.store.items()
 
     def count(self) -> int:
         """Number of chunks stored."""
-        return len(self.vector_store.store)
+        return len(self._memory.store)
 
     def search(self, embedding: list[float], k: int, where: Where | None = None) -> list[tuple[Document, float]]:
         """Nearest chunks by cosine similarity (vectors are normalised by the embedders)."""
@@ -198,7 +203,7 @@ class MemoryChunkStore:
     def delete(self, ids: list[str]) -> None:
         """Remove chunks by id."""
         for cid in ids:
-            self.vector_store.store.pop(cid, None)
+            self._memory.store.pop(cid, None)
 
 
 def build_store(settings: Settings, embeddings: Embeddings) -> ChunkStore:

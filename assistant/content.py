@@ -1,0 +1,169 @@
+"""Curated content of the knowledge base: route cards, organisations, glossary, interface text, FAQ.
+
+Schemas (pydantic) and loaders for the YAML files in ``knowledge_base/``, plus the review report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from assistant.settings import LANGUAGES
+
+Status = Literal["draft", "reviewed"]
+URL = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:/\S*)?$")
+
+
+def _all_languages(value: dict[str, object], what: str) -> None:
+    missing = [lang for lang in LANGUAGES if lang not in value]
+    extra = sorted(set(value) - set(LANGUAGES))
+    if missing or extra:
+        raise ValueError(f"{what}: missing languages {missing}, unknown {extra}")
+
+
+class Organisation(BaseModel):
+    """Who serves newcomers somewhere, with the contact a route card shows."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: str
+    kind: Literal["city_agency", "regional_agency", "provincial_office", "language_house", "alternative"]
+    serves: dict[str, str | list[str]]
+    routes: list[Literal["registration", "mo", "nt2", "practice"]]
+    url: str | None = None
+    phone: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not URL.match(value):
+            raise ValueError(f"malformed url {value!r}")
+        return value
+
+
+class CardText(BaseModel):
+    """One language of a route card."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Status = "draft"
+    title: str = Field(min_length=1)
+    steps: list[str] = Field(min_length=1)
+
+    @field_validator("steps")
+    @classmethod
+    def _no_empty_steps(cls, value: list[str]) -> list[str]:
+        if any(not s.strip() for s in value):
+            raise ValueError("empty step")
+        return value
+
+
+class RouteCard(BaseModel):
+    """The next steps on one route with one kind of organisation, in 17 languages."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    route: Literal["registration", "mo", "nt2", "practice"]
+    organisation: str
+    translations: dict[str, CardText]
+
+    @field_validator("translations")
+    @classmethod
+    def _languages(cls, value: dict[str, CardText]) -> dict[str, CardText]:
+        _all_languages(value, "route card")  # type: ignore[arg-type]
+        return value
+
+
+class RoutesFile(BaseModel):
+    """``knowledge_base/routes.yaml``."""
+
+    organisations: list[Organisation]
+    cards: list[RouteCard]
+
+
+class GlossaryTerm(BaseModel):
+    """A term kept in Dutch, explained in one line per language."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    term: str
+    status: dict[str, Status]
+    explanations: dict[str, str]
+
+    @field_validator("explanations")
+    @classmethod
+    def _languages(cls, value: dict[str, str]) -> dict[str, str]:
+        _all_languages(value, "glossary term")  # type: ignore[arg-type]
+        if any(not v.strip() for v in value.values()):
+            raise ValueError("empty explanation")
+        return value
+
+
+class Glossary(BaseModel):
+    """``knowledge_base/glossary.yaml``."""
+
+    terms: list[GlossaryTerm]
+
+
+class InterfaceText(BaseModel):
+    """``knowledge_base/interface.yaml``: one key per portal string, 17 languages each."""
+
+    status: dict[str, Status]
+    strings: dict[str, dict[str, str]]
+
+    @field_validator("strings")
+    @classmethod
+    def _languages(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        for key, texts in value.items():
+            _all_languages(texts, f"interface key {key}")  # type: ignore[arg-type]
+            if any(not t.strip() for t in texts.values()):
+                raise ValueError(f"interface key {key}: empty text")
+        return value
+
+
+def _yaml(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def load_routes(kb: Path) -> RoutesFile:
+    """Route cards and organisations."""
+    return RoutesFile.model_validate(_yaml(kb / "routes.yaml"))
+
+
+def load_glossary(kb: Path) -> Glossary:
+    """The glossary."""
+    return Glossary.model_validate(_yaml(kb / "glossary.yaml"))
+
+
+def load_interface(kb: Path) -> InterfaceText:
+    """The portal's interface text."""
+    return InterfaceText.model_validate(_yaml(kb / "interface.yaml"))
+
+
+def review_status(kb: Path) -> dict[str, dict[str, Counter[str]]]:
+    """Per content type, per language: how many texts are draft and how many reviewed."""
+    from ingest.faq import read_faq
+
+    report: dict[str, dict[str, Counter[str]]] = {}
+
+    def add(kind: str, lang: str, status: str) -> None:
+        report.setdefault(kind, {}).setdefault(lang, Counter())[status] += 1
+
+    for path in sorted((kb / "faq").glob("*.yaml")):
+        for lang, tr in read_faq(path).translations.items():
+            add("faq", lang, tr.status)
+    for card in load_routes(kb).cards:
+        for lang, text in card.translations.items():
+            add("route cards", lang, text.status)
+    for term in load_glossary(kb).terms:
+        for lang, status in term.status.items():
+            add("glossary", lang, status)
+    for lang, status in load_interface(kb).status.items():
+        add("interface", lang, status)
+    return report
