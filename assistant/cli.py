@@ -81,6 +81,43 @@ def index_stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
             typer.echo(f"{key}: {value}")
 
 
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in any of the 17 languages.")],
+    lang: Annotated[str | None, typer.Option("--lang", help="ISO 639-1 code; overrides detection.")] = None,
+    municipality: Annotated[str | None, typer.Option("--municipality", help="Name or postal code.")] = None,
+    history: Annotated[Path | None, typer.Option("--history", help="JSON file: [{role, content}, ...].")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print exactly the /v1/ask contract object.")] = False,
+) -> None:
+    """Ask the assistant a question (answers from the local index)."""
+    from pydantic import ValidationError
+
+    from assistant.schemas import AskRequest
+    from assistant.service import AssistantService
+
+    try:
+        turns = json.loads(history.read_text(encoding="utf-8")) if history else []
+        request = AskRequest(question=question, language=lang, municipality=municipality, history=turns)
+    except (OSError, json.JSONDecodeError) as exc:
+        _fail(f"cannot read the history file: {exc}")
+        return
+    except ValidationError as exc:
+        _fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+        return
+    response = AssistantService(_settings()).ask(request)
+    if as_json:
+        typer.echo(response.model_dump_json(indent=2))
+        return
+    typer.echo(response.answer)
+    typer.secho(f"\n[{response.route.id}] {response.route.title}", bold=True)
+    for step in response.route.steps:
+        typer.echo(f"  - {step}")
+    contact = response.route.contact
+    typer.echo(f"  {contact.name} {contact.url or ''}")
+    for i, src in enumerate(response.sources, 1):
+        typer.echo(f"[{i}] {src.title} ({src.kind}, {src.score:.2f}) {src.url or ''}")
+
+
 @kb_app.command("review")
 def kb_review() -> None:
     """Review status per language: how many texts are still draft, how many reviewed."""

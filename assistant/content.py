@@ -167,3 +167,39 @@ def review_status(kb: Path) -> dict[str, dict[str, Counter[str]]]:
     for lang, status in load_interface(kb).status.items():
         add("interface", lang, status)
     return report
+
+
+class CuratedContent:
+    """Everything curated the assistant reads at run time, loaded once."""
+
+    def __init__(self, kb: Path) -> None:
+        self.routes = load_routes(kb)
+        self.interface = load_interface(kb)
+        self.organisations = {o.id: o for o in self.routes.organisations}
+        self.cards: dict[tuple[str, str], RouteCard] = {(c.route, c.organisation): c for c in self.routes.cards}
+
+    def text(self, key: str, lang: str) -> str:
+        """An interface string in ``lang`` (English when the language or key is missing)."""
+        texts = self.interface.strings.get(key, {})
+        return texts.get(lang) or texts.get("en") or key
+
+    def contact(self, org_id: str) -> dict[str, str | None]:
+        """Contact of an organisation; ``agii`` alone means the agency's central site."""
+        org = self.organisations.get(org_id)
+        if org is None:
+            return {"name": "Agentschap Integratie en Inburgering", "url": "https://www.integratie-inburgering.be",
+                    "phone": None}
+        return {"name": org.name, "url": org.url, "phone": org.phone}
+
+    def card(self, route: str, org_id: str, lang: str) -> dict:
+        """The route card (title, steps, contact) for ``route`` at ``org_id`` in ``lang``."""
+        contact = self.contact(org_id)
+        card_org = "agii" if org_id.startswith("agii") else org_id
+        card = self.cards.get((route, card_org)) if route != "none" else None
+        if card is None:
+            return {"id": "none", "title": self.text("human_contact", lang), "steps": [], "contact": contact}
+        text = card.translations.get(lang) or card.translations["en"]
+        steps = list(text.steps)
+        if org_id == "agii":
+            steps.append(self.text("route_unknown_municipality", lang))
+        return {"id": route, "title": text.title, "steps": steps, "contact": contact}

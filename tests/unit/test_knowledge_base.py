@@ -82,7 +82,7 @@ def test_every_cited_publication_and_quote_exists():
 def test_every_link_is_well_formed():
     urls = [s.url for e in ENTRIES.values() for s in e.sources if s.url]
     urls += [o.url for o in ROUTES.organisations if o.url]
-    for where, _lang, text in _texts():
+    for _where, _lang, text in _texts():
         urls += [u.rstrip(".,;)") for u in re.findall(r"https?://\S+", text)]
     assert urls
     bad = [u for u in urls if not URL.match(u)]

@@ -1,0 +1,81 @@
+"""What the assistant must not answer: off-topic questions, requests for other people's personal data,
+and attempts to change its instructions.
+
+Two signals: nearest-neighbour similarity to curated out-of-scope examples in 17 languages
+(``knowledge_base/out_of_scope.yaml``), compared with the similarity to the curated FAQ phrasings;
+and a few explicit patterns for instruction attacks, which are short and formulaic in any language.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+from langchain_core.embeddings import Embeddings
+
+from assistant.components.embedding import embedding_name
+
+_INSTRUCTION_PATTERNS = re.compile(
+    r"(ignore|disregard|forget)\s+(all\s+|any\s+|your\s+|the\s+|previous\s+|prior\s+|above\s+)*(instructions|rules|prompt)"
+    r"|system\s*prompt|jailbreak|you\s+are\s+now\s+(a|an|my)\b|pretend\s+(you|to\s+be)"
+    r"|negeer\s+(alle\s+|je\s+|de\s+|vorige\s+)*(instructies|regels)|systeemprompt"
+    r"|ignore[rz]?\s+(toutes\s+)?(tes|vos|les)\s+(instructions|consignes)"
+    r"|ignorier\w*\s+(alle\s+)?(deine|ihre|die)?\s*(anweisungen|regeln)"
+    r"|تجاهل\s+(كل\s+)?(التعليمات|تعليماتك)|игнорируй\w*\s+(все\s+)?(инструкции|правила)"
+    r"|ігноруй\w*\s+(всі\s+|усі\s+)?(інструкції|правила)|talimatlar\w*\s+(yok\s+say|görmezden\s+gel|unut)"
+    r"|ignora\s+(todas\s+)?(tus|las)\s+(instrucciones|reglas)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ScopeMatch:
+    """The nearest out-of-scope example: its category, what to do, and the similarity."""
+
+    category: str
+    action: str  # abstain | refuse
+    similarity: float
+
+
+def is_instruction_attack(text: str) -> bool:
+    """True when the text tries to change the assistant's instructions."""
+    return bool(_INSTRUCTION_PATTERNS.search(text))
+
+
+class OutOfScopeDetector:
+    """Nearest neighbour over the curated out-of-scope examples (embedded once, cached on disk)."""
+
+    def __init__(self, kb_dir: Path, embeddings: Embeddings, cache_dir: Path) -> None:
+        path = kb_dir / "out_of_scope.yaml"
+        self.labels: list[tuple[str, str]] = []
+        texts: list[str] = []
+        raw = path.read_bytes() if path.exists() else b""
+        data = yaml.safe_load(raw) or {}
+        for cat in data.get("categories", []):
+            for examples in (cat.get("examples") or {}).values():
+                for ex in examples:
+                    texts.append(ex)
+                    self.labels.append((cat["id"], cat.get("action", "abstain")))
+        key = hashlib.sha256(raw + embedding_name(embeddings).encode()).hexdigest()[:16]
+        cache = cache_dir / f"out_of_scope-{key}.npy"
+        if cache.exists():
+            self.vectors = np.load(cache)
+        else:
+            self.vectors = np.array(embeddings.embed_documents(texts), dtype=np.float32) if texts else np.zeros((0, 1))
+            try:
+                cache_dir.mkdir(parents=True, exist_ok=True)
+                np.save(cache, self.vectors)
+            except OSError:
+                pass
+
+    def nearest(self, query_vector: list[float]) -> ScopeMatch | None:
+        """The closest out-of-scope example, or None when there are none."""
+        if not len(self.labels):
+            return None
+        sims = self.vectors @ np.asarray(query_vector, dtype=np.float32)
+        i = int(np.argmax(sims))
+        return ScopeMatch(self.labels[i][0], self.labels[i][1], float(sims[i]))

@@ -1,0 +1,258 @@
+"""The ask use case: detect language -> guard -> retrieve (hybrid, cross-lingual) -> route -> compose.
+
+Answers are composed without a language model: the curated FAQ answer in the asker's language when
+one matches, otherwise the most relevant sentences of the retrieved passages (in Dutch, said so in
+the asker's language). Document text is only ever quoted, never followed as instructions.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from langchain_core.documents import Document
+
+from assistant.components.embedding import build_embeddings
+from assistant.components.keyword_index import KeywordIndex, query_terms
+from assistant.components.vector_store import ChunkStore, build_store
+from assistant.content import CuratedContent
+from assistant.guardrails import OutOfScopeDetector, is_instruction_attack
+from assistant.language import Detection, detect
+from assistant.municipalities import Municipality, load_municipalities, serving_organisation
+from assistant.retrieval import Hit, HybridRetriever, SearchFilters
+from assistant.schemas import AskRequest, AskResponse
+from assistant.settings import LANGUAGES, Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Decision:
+    """What the evidence says: the best FAQ entry, the route, and whether to abstain (and why)."""
+
+    faq_id: str | None = None
+    faq_similarity: float = 0.0
+    route: str = "none"
+    abstain_reason: str | None = None  # out_of_scope | weak_evidence | personal_data | instructions
+    route_votes: dict[str, float] = field(default_factory=dict)
+    scope_similarity: float = 0.0
+    scope_action: str = ""
+    publication_similarity: float = 0.0
+
+
+class AssistantService:
+    """In-process assistant; the API serves exactly the objects ``ask`` returns."""
+
+    def __init__(self, settings: Settings, store: ChunkStore | None = None) -> None:
+        self.settings = settings
+        self.embeddings = build_embeddings(settings)
+        self.store = store or build_store(settings, self.embeddings)
+        self.keywords = KeywordIndex(self.store, settings.data_dir / "keyword_index")
+        self.retriever = HybridRetriever(self.store, self.embeddings, self.keywords)
+        kb = settings.knowledge_base_dir
+        self.content = CuratedContent(kb)
+        self.municipalities = load_municipalities(kb)
+        self.scope = OutOfScopeDetector(kb, self.embeddings, settings.data_dir / "cache")
+        self.keywords.refresh()
+        detect("warm up the language model")  # loads py3langid once, not on the first question
+
+    # -- steps -------------------------------------------------------------------------------
+    def _language(self, request: AskRequest) -> Detection:
+        previous = next((t.content for t in reversed(request.history) if t.role == "user"), None)
+        fallback = detect(previous).language if previous else "en"
+        found = detect(request.question, fallback=fallback)
+        if request.language:
+            supported = request.language in LANGUAGES
+            return Detection(request.language if supported else "en", found.detected, supported, 1.0)
+        return found
+
+    def _municipality(self, request: AskRequest) -> Municipality | None:
+        if request.municipality:
+            found = self.municipalities.lookup(request.municipality)
+            if found:
+                return found
+        for text in [request.question, *(t.content for t in reversed(request.history) if t.role == "user")]:
+            found = self.municipalities.find_in_text(text)
+            if found:
+                return found
+        return None
+
+    def _search_text(self, request: AskRequest) -> str:
+        """The question, with the previous user turn when it is a short follow-up."""
+        previous = next((t.content for t in reversed(request.history) if t.role == "user"), None)
+        if previous and len(request.question.split()) <= 8:
+            return f"{previous} {request.question}"
+        return request.question
+
+    def _decide(self, question: str, vector: list[float], faq_hits: list[tuple[Document, float]],
+                pub_hits: list[Hit], history_route: str | None,
+                municipality: Municipality | None = None) -> Decision:
+        s = self.settings
+        decision = Decision()
+        if municipality is not None and municipality.region != "Brussel":
+            # Someone in Mechelen asking where to learn Dutch wants the Flemish answer, not Brussels'.
+            faq_hits = [(d, sim) for d, sim in faq_hits if "brussels" not in str(d.metadata.get("topics", ""))]
+        if is_instruction_attack(question):
+            decision.abstain_reason = "instructions"
+            return decision
+        # Route: similarity-weighted vote of the nearest FAQ phrasings (all languages).
+        best_by_entry: dict[str, tuple[float, str]] = {}
+        for doc, sim in faq_hits:
+            fid = str(doc.metadata.get("faq_id"))
+            if fid not in best_by_entry or sim > best_by_entry[fid][0]:
+                best_by_entry[fid] = (sim, str(doc.metadata.get("route", "none")))
+        if best_by_entry:
+            top_sim = max(v[0] for v in best_by_entry.values())
+            votes: dict[str, float] = defaultdict(float)
+            for sim, route in best_by_entry.values():
+                votes[route] += math.exp((sim - top_sim) / 0.01)
+            decision.route_votes = dict(votes)
+            decision.faq_id, (decision.faq_similarity, _) = max(best_by_entry.items(), key=lambda kv: kv[1][0])
+            decision.route = max(votes, key=lambda r: votes[r])
+        if history_route and decision.faq_similarity < s.faq_answer_threshold:
+            decision.route = history_route
+        scope = self.scope.nearest(vector)
+        pub_best = max((h.dense or 0.0 for h in pub_hits), default=0.0)
+        decision.publication_similarity = pub_best
+        if scope:
+            decision.scope_similarity, decision.scope_action = scope.similarity, scope.action
+        in_scope = max(decision.faq_similarity, pub_best - s.publication_offset)
+        margin = s.refusal_margin if scope and scope.action == "refuse" else s.scope_margin
+        if scope and scope.similarity > in_scope + margin:
+            decision.abstain_reason = "personal_data" if scope.action == "refuse" else "out_of_scope"
+        elif decision.faq_similarity < s.faq_evidence_threshold and pub_best < s.publication_threshold:
+            decision.abstain_reason = "weak_evidence"
+        if decision.abstain_reason:
+            decision.route = history_route or "none"
+        return decision
+
+    def _faq_chunk(self, faq_id: str, lang: str) -> Document | None:
+        docs = self.store.get(where={"$and": [{"faq_id": faq_id}, {"language": lang}]})
+        if not docs and lang != "en":
+            docs = self.store.get(where={"$and": [{"faq_id": faq_id}, {"language": "en"}]})
+        return docs[0] if docs else None
+
+    def _extract(self, question: str, hits: list[Hit]) -> str:
+        """The most relevant sentences of the top passages (at most three, in document order)."""
+        terms = set(query_terms(question))
+        scored: list[tuple[float, int, str]] = []
+        for rank, hit in enumerate(hits[:2]):
+            sentences = re.split(r"(?<=[.!?])\s+|\n{2,}", hit.doc.page_content)
+            for pos, sent in enumerate(sentences):
+                sent = " ".join(sent.split())
+                if len(sent) < 25 or " | " in sent:
+                    continue
+                overlap = len(terms & set(query_terms(sent)))
+                scored.append((overlap - 0.5 * rank - 0.05 * pos, rank * 1000 + pos, sent))
+        best = sorted(scored, reverse=True)[:3]
+        return " ".join(s for _, _, s in sorted(best, key=lambda t: t[1]))
+
+    def _sources(self, faq_doc: Document | None, faq_sim: float, all_hits: list[Hit], pub_hits: list[Hit],
+                 lang: str) -> list[dict]:
+        """Matched FAQ first, then the fused ranking (one chunk per FAQ entry, in the asker's language)."""
+        out: list[dict] = []
+        seen_entries: set[str] = set()
+        seen_ids: set[str] = set()
+        if faq_doc is not None:
+            out.append(_source(faq_doc, faq_sim))
+            seen_entries.add(str(faq_doc.metadata.get("faq_id")))
+            seen_ids.add(faq_doc.id or "")
+        for hit in [*all_hits, *pub_hits]:
+            if len(out) >= self.settings.top_k:
+                break
+            doc = hit.doc
+            if doc.metadata.get("kind") == "faq":
+                fid = str(doc.metadata.get("faq_id"))
+                if fid in seen_entries:
+                    continue
+                seen_entries.add(fid)
+                doc = self._faq_chunk(fid, lang) or doc
+            if doc.id in seen_ids:
+                continue
+            seen_ids.add(doc.id or "")
+            out.append(_source(doc, hit.dense if hit.dense is not None else hit.fused))
+        return out
+
+    # -- the use case ------------------------------------------------------------------------
+    def ask(self, request: AskRequest) -> AskResponse:
+        """Answer one question following the /v1/ask contract."""
+        t0 = time.perf_counter()
+        timings: dict[str, float] = {}
+        lang = self._language(request)
+        timings["detect"] = (time.perf_counter() - t0) * 1000
+
+        t = time.perf_counter()
+        search_text = self._search_text(request)
+        vector = self.embeddings.embed_query(search_text)
+        timings["embed"] = (time.perf_counter() - t) * 1000
+
+        t = time.perf_counter()
+        faq_hits = self.store.search(vector, 12, {"kind": "faq"})
+        pub_hits = self.retriever.search(search_text, self.settings.top_k, SearchFilters(kind="publication"),
+                                         query_vector=vector)
+        all_hits = self.retriever.search(search_text, 3 * self.settings.top_k, query_vector=vector)
+        history_route = None
+        if request.history:
+            prev = " ".join(t.content for t in request.history if t.role == "user")[-1000:]
+            prev_hits = self.store.search(self.embeddings.embed_query(prev), 3, {"kind": "faq"})
+            history_route = str(prev_hits[0][0].metadata.get("route")) if prev_hits else None
+        timings["search"] = (time.perf_counter() - t) * 1000
+
+        t = time.perf_counter()
+        municipality = self._municipality(request)
+        decision = self._decide(request.question, vector, faq_hits, pub_hits, history_route, municipality)
+        route_id = decision.route
+        org = serving_organisation(municipality, route_id if route_id != "none" else "registration")
+        route = self.content.card(route_id, org, lang.language)
+        sources: list[dict] = []
+        answer_parts: list[str] = []
+        if not lang.supported:
+            answer_parts.append(self.content.text("unsupported_language", "en"))
+        if decision.abstain_reason:
+            key = {"instructions": "refusal_instructions", "personal_data": "refusal_personal_data",
+                   "out_of_scope": "out_of_scope"}.get(decision.abstain_reason, "abstained_notice")
+            answer_parts.append(self.content.text(key, lang.language))
+            contact = route["contact"]
+            answer_parts.append(f"{contact['name']}: {contact['url']}" if contact.get("url") else contact["name"])
+        else:
+            faq_doc = None
+            if decision.faq_id and decision.faq_similarity >= self.settings.faq_answer_threshold:
+                faq_doc = self._faq_chunk(decision.faq_id, lang.language)
+            if faq_doc is not None:
+                answer_parts.append(str(faq_doc.metadata.get("answer", "")))
+            else:
+                if lang.language != "nl":
+                    answer_parts.append(self.content.text("answer_in_dutch_notice", lang.language))
+                answer_parts.append(self._extract(search_text, pub_hits))
+            sources = self._sources(faq_doc, decision.faq_similarity, all_hits, pub_hits, lang.language)
+        timings["compose"] = (time.perf_counter() - t) * 1000
+        timings["total"] = (time.perf_counter() - t0) * 1000
+        return AskResponse.model_validate({
+            "answer": "\n\n".join(p for p in answer_parts if p),
+            "language": lang.language,
+            "detected_language": lang.detected,
+            "machine_translated": False,
+            "abstained": decision.abstain_reason is not None,
+            "route": route,
+            "sources": sources,
+            "timings_ms": {k: round(v, 2) for k, v in timings.items()},
+        })
+
+
+def _source(doc: Document, score: float) -> dict:
+    md = doc.metadata
+    kind = "faq" if md.get("kind") == "faq" else "publication"
+    return {
+        "id": doc.id or "",
+        "title": str(md.get("title") or md.get("doc_id") or ""),
+        "url": md.get("source_url") or None,
+        "kind": kind,
+        "text": str(md.get("original_text") if kind == "faq" else doc.page_content),
+        "score": round(float(score), 4),
+        "section": md.get("section") or None,
+        "language": md.get("language") or None,
+    }
