@@ -1,0 +1,44 @@
+"""Benchmark the assistant in process: latency p50/p95 with a stage breakdown, and quality on the
+labelled questions (hit@5 per language for the assistant, hybrid, dense-only and BM25-only retrieval,
+routing and abstention accuracy), all measured in the same run.
+
+    WEGWIJS_DATA_DIR=data .venv/bin/python benchmarks/bench_ask.py [--out artifacts/bench_ask.json]
+
+Uses the index in WEGWIJS_DATA_DIR (run `wegwijs ingest` first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from assistant.evaluation import evaluate, load_questions  # noqa: E402
+from assistant.service import AssistantService  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+
+
+def main() -> None:
+    """Run and print the figures."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, default=Path("artifacts/bench_ask.json"))
+    args = parser.parse_args()
+    service = AssistantService(Settings())
+    report = evaluate(service, load_questions())
+    failures = report.pop("failures")
+    print(json.dumps(report, indent=1))
+    print(f"{len(failures)} questions with a wrong route, abstention or missing evidence:")
+    for f in failures:
+        print(f"  {f['id']}: route {f['expected_route']}->{f['route']}, abstain {f['expected_abstain']}->"
+              f"{f['abstained']}, evidence found: {f.get('hit_assistant')}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({**report, "failures": failures}, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()
