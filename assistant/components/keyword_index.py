@@ -67,6 +67,10 @@ class KeywordIndex:
         self._retriever: bm25s.BM25 | None = None
         self._fingerprint = ""
         self._seen_state: tuple[str, int] | None = None
+        self._faq_map: dict[tuple[str, str], Document] = {}
+        self._faq_docs: list[Document] = []
+        self._faq_matrix = np.zeros((0, 1), dtype=np.float32)
+        self._faq_map_for = ""
 
     def _state(self) -> tuple[str, int]:
         """Cheap change signal: the generation file ingestion bumps, and the chunk count."""
@@ -147,6 +151,31 @@ class KeywordIndex:
             if matches(doc.metadata, where):
                 hits.append(KeywordHit(doc, float(scores[i])))
         return hits
+
+    def _faq_cache(self) -> None:
+        if self._faq_map_for == self._fingerprint:
+            return
+        faq = [d for d in self._docs if d.metadata.get("kind") == "faq"]
+        self._faq_map = {(str(d.metadata.get("faq_id")), str(d.metadata.get("language"))): d for d in faq}
+        vectors = self.store.vectors([d.id or "" for d in faq])
+        self._faq_docs = [d for d in faq if d.id in vectors]
+        self._faq_matrix = np.array([vectors[d.id or ""] for d in self._faq_docs], dtype=np.float32)
+        self._faq_map_for = self._fingerprint
+
+    def faq_chunk(self, faq_id: str, language: str) -> Document | None:
+        """The chunk of FAQ entry ``faq_id`` in ``language`` (from memory; None when absent)."""
+        self._faq_cache()
+        return self._faq_map.get((faq_id, language))
+
+    def faq_nearest(self, vector: list[float], k: int) -> list[tuple[Document, float]]:
+        """The ``k`` FAQ chunks nearest to ``vector`` by cosine similarity, searched in memory
+        (a few hundred curated chunks: exact and much cheaper than a store round trip)."""
+        self._faq_cache()
+        if not self._faq_docs:
+            return []
+        sims = self._faq_matrix @ np.asarray(vector, dtype=np.float32)
+        top = np.argsort(-sims)[:k]
+        return [(self._faq_docs[int(i)], float(sims[i])) for i in top]
 
     def __len__(self) -> int:
         return len(self._docs)

@@ -55,6 +55,10 @@ class ChunkStore(Protocol):
         """Remove chunks by id (unknown ids are ignored)."""
         ...
 
+    def vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        """The stored embedding of each id (unknown ids are left out)."""
+        ...
+
 
 def matches(metadata: dict[str, Any], where: Where | None) -> bool:
     """Evaluate a Chroma-style ``where`` filter against one metadata dict (used by the fake store)."""
@@ -162,6 +166,13 @@ class ChromaChunkStore:
         for start in range(0, len(ids), 1000):
             self._collection.delete(ids=ids[start : start + 1000])
 
+    def vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        """Stored embeddings by id."""
+        if not ids:
+            return {}
+        res: Any = self._collection.get(ids=ids, include=["embeddings"])
+        return {cid: list(vec) for cid, vec in zip(res["ids"], res["embeddings"], strict=True)}
+
 
 class MemoryChunkStore:
     """In-memory fake for unit tests: LangChain's ``InMemoryVectorStore`` with the same contract."""
@@ -204,6 +215,10 @@ class MemoryChunkStore:
         """Remove chunks by id."""
         for cid in ids:
             self._memory.store.pop(cid, None)
+
+    def vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        """Stored embeddings by id."""
+        return {cid: list(self._memory.store[cid]["vector"]) for cid in ids if cid in self._memory.store}
 
 
 def build_store(settings: Settings, embeddings: Embeddings) -> ChunkStore:

@@ -114,3 +114,10 @@ def test_unreachable_server_gives_a_clear_error(tmp_path):
     with pytest.raises(StoreError, match="Cannot open the vector store"):
         ChromaChunkStore(Settings(data_dir=tmp_path, chroma_host="127.0.0.1", chroma_port=free_port()),
                          FakeEmbeddings())
+
+
+def test_vectors_are_returned_for_known_ids(store):
+    vecs = store.vectors(["a", "b", "nope"])
+    assert set(vecs) == {"a", "b"}
+    expected = FakeEmbeddings().embed_documents([DOCS[0].page_content])[0]
+    assert max(abs(x - y) for x, y in zip(vecs["a"], expected, strict=True)) < 1e-5
