@@ -20,6 +20,7 @@ from assistant.components.embedding import build_embeddings
 from assistant.components.keyword_index import KeywordIndex, query_terms
 from assistant.components.vector_store import ChunkStore, build_store
 from assistant.content import CuratedContent
+from assistant.generation import GenerativeAnswerer
 from assistant.guardrails import OutOfScopeDetector, is_instruction_attack
 from assistant.language import Detection, detect
 from assistant.municipalities import Municipality, load_municipalities, serving_organisation
@@ -47,8 +48,10 @@ class Decision:
 class AssistantService:
     """In-process assistant; the API serves exactly the objects ``ask`` returns."""
 
-    def __init__(self, settings: Settings, store: ChunkStore | None = None) -> None:
+    def __init__(self, settings: Settings, store: ChunkStore | None = None,
+                 generator: GenerativeAnswerer | None = None) -> None:
         self.settings = settings
+        self.generator = generator or (GenerativeAnswerer(settings) if settings.generation_enabled else None)
         self.embeddings = build_embeddings(settings)
         self.store = store or build_store(settings, self.embeddings)
         self.keywords = KeywordIndex(self.store, settings.data_dir / "keyword_index")
@@ -249,6 +252,11 @@ class AssistantService:
                     answer_parts.append(self.content.text("answer_in_dutch_notice", lang.language))
                 answer_parts.append(self._extract(search_text, pub_hits))
             sources = self._sources(faq_doc, faq_ranked, pub_hits, lang.language)
+            if self.generator is not None:
+                generated = self.generator.answer(request.question, [src["text"] for src in sources], lang.language)
+                if generated:
+                    answer_parts = answer_parts[:1] if not lang.supported else []
+                    answer_parts.append(generated)
         timings["compose"] = (time.perf_counter() - t) * 1000
         timings["total"] = (time.perf_counter() - t0) * 1000
         return AskResponse.model_validate({

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LANGUAGES: tuple[str, ...] = (
@@ -56,6 +56,13 @@ class Settings(BaseSettings):
     publication_offset: float = 0.03  # publication similarities run higher than FAQ ones
     scope_margin: float = 0.01  # off-topic when an out-of-scope example beats the evidence by this
     refusal_margin: float = -0.02  # personal-data / instruction examples win even slightly behind
+
+    # Optional generative answers through any OpenAI-compatible endpoint (off by default)
+    generation_enabled: bool = False
+    generation_base_url: str | None = None
+    generation_model: str = "gpt-4o-mini"
+    generation_api_key: SecretStr | None = None
+    generation_timeout_s: float = 20.0
 
     @property
     def chroma_dir(self) -> Path:

@@ -102,3 +102,19 @@ def test_cli_ask_json_prints_the_contract(kb_index, monkeypatch):
     assert resp.route.id == "practice" and "Amal" in resp.route.contact.name
     bad = CliRunner().invoke(app, ["ask", "   "])
     assert bad.exit_code != 0 and "empty" in bad.output
+
+
+def test_generative_mode_uses_the_model_and_falls_back_on_failure(kb_index):
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from assistant.generation import GenerativeAnswerer
+
+    settings, kindex = kb_index
+    question = AskRequest(question="Is inburgering verplicht in Brussel?")
+    good = GenerativeAnswerer(settings, model=FakeListChatModel(responses=["Ja, sinds 1 juni 2022 [1]."]))
+    resp = AssistantService(settings, store=kindex.store, generator=good).ask(question)
+    assert resp.answer == "Ja, sinds 1 juni 2022 [1]." and resp.sources
+
+    broken = GenerativeAnswerer(settings, model=FakeListChatModel(responses=["geen bron"]))
+    fallback = AssistantService(settings, store=kindex.store, generator=broken).ask(question)
+    assert "2022" in fallback.answer and fallback.answer != "geen bron"
