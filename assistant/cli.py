@@ -118,6 +118,43 @@ def ask(
         typer.echo(f"[{i}] {src.title} ({src.kind}, {src.score:.2f}) {src.url or ''}")
 
 
+api_app = typer.Typer(help="The HTTP API.", no_args_is_help=True)
+app.add_typer(api_app, name="api")
+
+
+@api_app.command("serve")
+def api_serve(
+    host: Annotated[str | None, typer.Option("--host")] = None,
+    port: Annotated[int | None, typer.Option("--port")] = None,
+) -> None:
+    """Serve the API (the one process that writes the index)."""
+    import uvicorn
+
+    from assistant.api.app import create_app
+
+    settings = _settings()
+    uvicorn.run(create_app(settings), host=host or settings.api_host, port=port or settings.api_port,
+                log_level="info")
+
+
+@api_app.command("hash-token")
+def api_hash_token(token: str) -> None:
+    """Print the digest to put in WEGWIJS_STAFF_TOKEN_HASHES for a staff token."""
+    from assistant.api.deps import hash_token
+
+    typer.echo(hash_token(token))
+
+
+@app.command()
+def purge(days: Annotated[int | None, typer.Option("--days", help="Default: WEGWIJS_RETENTION_DAYS.")] = None) -> None:
+    """Delete stored answers and feedback older than the retention period."""
+    from assistant.api.storage import Storage
+
+    settings = _settings()
+    removed = Storage(settings.storage_url).purge(days if days is not None else settings.retention_days)
+    typer.echo(f"purged {removed} rows older than {days if days is not None else settings.retention_days} days")
+
+
 @kb_app.command("review")
 def kb_review() -> None:
     """Review status per language: how many texts are still draft, how many reviewed."""
@@ -138,11 +175,14 @@ def kb_review() -> None:
 @app.command()
 def up(
     skip_ingest: Annotated[bool, typer.Option("--skip-ingest")] = False,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Index only; do not start the API.")] = False,
 ) -> None:
-    """The main job: index the bundled knowledge base (serving the API and portal comes with those issues)."""
+    """The main job: index the bundled knowledge base, then serve the API."""
     if not skip_ingest:
         ingest(paths=None, dry_run=False, force=False, quiet=not sys.stderr.isatty())
     index_stats(as_json=False)
+    if not no_serve:
+        api_serve(host=None, port=None)
 
 
 def main() -> None:  # pragma: no cover

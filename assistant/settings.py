@@ -64,6 +64,28 @@ class Settings(BaseSettings):
     generation_api_key: SecretStr | None = None
     generation_timeout_s: float = 20.0
 
+    # API
+    api_host: str = "127.0.0.1"
+    api_port: int = 8080
+    staff_token_hashes: list[str] = Field(
+        default_factory=list, description="sha256 hex digests of staff bearer tokens (wegwijs api hash-token)."
+    )
+    rate_limit_per_minute: int = 60
+    max_request_kb: int = 64
+    cors_origins: list[str] = Field(default_factory=list)
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite in the data dir.")
+    retention_days: int = 90
+
+    @property
+    def storage_url(self) -> str:
+        """Where feedback and unanswered questions live."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'wegwijs.sqlite').resolve()}"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Documents uploaded through the API."""
+        return self.data_dir / "uploads"
+
     @property
     def chroma_dir(self) -> Path:
         """Folder of the embedded Chroma store."""

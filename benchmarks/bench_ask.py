@@ -27,9 +27,11 @@ def main() -> None:
     """Run and print the figures."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=Path("artifacts/bench_ask.json"))
+    parser.add_argument("--questions", type=Path, default=None,
+                        help="folder of labelled questions (default eval/questions; eval/holdout is held out)")
     args = parser.parse_args()
     service = AssistantService(Settings())
-    report = evaluate(service, load_questions())
+    report = evaluate(service, load_questions(args.questions) if args.questions else load_questions())
     failures = report.pop("failures")
     print(json.dumps(report, indent=1))
     print(f"{len(failures)} questions with a wrong route, abstention or missing evidence:")
