@@ -1,0 +1,86 @@
+"""Scale-out: a Chroma server on loopback, two API processes with their own data dirs, one index."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from assistant.api.deps import hash_token
+from tests.chroma_server import chroma_server, free_port
+from tests.conftest import KB
+from tests.unit.make_files import minimal_pdf
+
+pytestmark = pytest.mark.slow
+TOKEN = "scale-out-token"
+
+
+@contextmanager
+def api_process(data: Path, host: str, chroma_port: int) -> Iterator[str]:
+    """``wegwijs api serve`` against the Chroma server; yields its base URL once ready."""
+    port = free_port()
+    env = dict(os.environ, WEGWIJS_DATA_DIR=str(data), WEGWIJS_CHROMA_HOST=host,
+               WEGWIJS_CHROMA_PORT=str(chroma_port), WEGWIJS_STAFF_TOKEN_HASHES=f'["{hash_token(TOKEN)}"]')
+    log = open(data.parent / f"api-{port}.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "api", "serve", "--port", str(port)],
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"API exited; see {log.name}")
+            try:
+                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError("API did not become ready")
+            time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+def test_two_api_processes_share_one_chroma_server(tmp_path):
+    with ExitStack() as stack:
+        host, port = stack.enter_context(chroma_server(tmp_path / "chroma"))
+        seed = tmp_path / "seed"
+        env = dict(os.environ, WEGWIJS_DATA_DIR=str(seed), WEGWIJS_CHROMA_HOST=host, WEGWIJS_CHROMA_PORT=str(port))
+        subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", "-q",
+                        str(KB / "publications" / "sv-2024-170-inburgering-brussel.txt"), str(KB / "faq")],
+                       env=env, check=True, capture_output=True)
+        (tmp_path / "a").mkdir()
+        (tmp_path / "b").mkdir()
+        api_a = stack.enter_context(api_process(tmp_path / "a" / "data", host, port))
+        api_b = stack.enter_context(api_process(tmp_path / "b" / "data", host, port))
+
+        question = {"question": "Is inburgering verplicht in Brussel?", "municipality": "Elsene"}
+        a = httpx.post(f"{api_a}/v1/ask", json=question, timeout=60).json()
+        b = httpx.post(f"{api_b}/v1/ask", json=question, timeout=60).json()
+        assert a["answer"] == b["answer"] and a["route"] == b["route"]
+        assert [s["id"] for s in a["sources"]] == [s["id"] for s in b["sources"]]
+
+        pdf = minimal_pdf(["Taalcafe Nederlands in Elsene", "Elke woensdag oefenen nieuwkomers Nederlands in Elsene."])
+        r = httpx.post(f"{api_a}/v1/documents", headers={"Authorization": f"Bearer {TOKEN}"},
+                       files={"file": ("taalcafe-elsene.pdf", pdf)}, timeout=60)
+        assert r.status_code == 202, r.text
+        status = r.json()["job"]["status_url"]
+        for _ in range(600):
+            job = httpx.get(f"{api_a}{status}", headers={"Authorization": f"Bearer {TOKEN}"}).json()
+            if job["state"] in ("done", "failed"):
+                break
+            time.sleep(0.2)
+        assert job["state"] == "done", job
+        hits = httpx.post(f"{api_b}/v1/search", json={"query": "taalcafe woensdag Elsene", "k": 3}, timeout=60).json()
+        assert hits and hits[0]["doc_id"] == "taalcafe-elsene"
