@@ -118,11 +118,7 @@ def ask(
         typer.echo(f"[{i}] {src.title} ({src.kind}, {src.score:.2f}) {src.url or ''}")
 
 
-api_app = typer.Typer(help="The HTTP API.", no_args_is_help=True)
-app.add_typer(api_app, name="api")
-
-
-@api_app.command("serve")
+@app.command("api")
 def api_serve(
     host: Annotated[str | None, typer.Option("--host")] = None,
     port: Annotated[int | None, typer.Option("--port")] = None,
@@ -137,7 +133,7 @@ def api_serve(
                 log_level="info")
 
 
-@api_app.command("hash-token")
+@app.command("hash-token")
 def api_hash_token(token: str) -> None:
     """Print the digest to put in WEGWIJS_STAFF_TOKEN_HASHES for a staff token."""
     from assistant.api.deps import hash_token

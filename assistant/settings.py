@@ -68,7 +68,7 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8080
     staff_token_hashes: list[str] = Field(
-        default_factory=list, description="sha256 hex digests of staff bearer tokens (wegwijs api hash-token)."
+        default_factory=list, description="sha256 hex digests of staff bearer tokens (wegwijs hash-token)."
     )
     rate_limit_per_minute: int = 60
     max_request_kb: int = 64

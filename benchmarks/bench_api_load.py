@@ -2,7 +2,7 @@
 
     WEGWIJS_DATA_DIR=data .venv/bin/python benchmarks/bench_api_load.py [--requests 48] [--levels 1 4 16]
 
-Starts ``wegwijs api serve`` on 127.0.0.1 with the index in WEGWIJS_DATA_DIR (rate limit off), sends a
+Starts ``wegwijs api`` on 127.0.0.1 with the index in WEGWIJS_DATA_DIR (rate limit off), sends a
 bounded number of labelled questions at each concurrency level with an asyncio client, and reports
 throughput, p50/p95 latency, errors and the server's resident memory. It stops the server itself.
 """
@@ -66,7 +66,7 @@ def main() -> None:
     questions = [q.question for q in load_questions() if q.kind == "question"]
     port = free_port()
     env = dict(os.environ, WEGWIJS_RATE_LIMIT_PER_MINUTE="0")
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "api", "serve", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "api", "--port", str(port)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:

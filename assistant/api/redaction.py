@@ -11,6 +11,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b\d{2}[.\s]?\d{2}[.\s]?\d{2}[-\s]?\d{3}[.\s]?\d{2}\b"), "[rijksregisternummer]"),
     (re.compile(r"(?<![\w+])(?:\+|00)\d{2,3}[\s./-]?(?:\(0\))?\d{1,4}(?:[\s./-]?\d{2,4}){2,4}\b"), "[telefoon]"),
     (re.compile(r"\b0\d{1,3}[\s./-]?\d{2,3}(?:[\s./-]?\d{2,3}){1,3}\b"), "[telefoon]"),
+    # French order: "rue de la Loi 16", "avenue Louise 54".
+    (re.compile(r"\b(?:rue|avenue|chaussée|boulevard|place|square|allée|quai)\s+(?:[\w'’-]+\s+){1,4}\d{1,4}\b",
+                re.IGNORECASE), "[adres]"),
     (re.compile(
         r"\b[\w'-]*(?:straat|laan|lei|plein|weg|steenweg|dreef|kaai|markt|baan|rue|avenue|chaussée|boulevard|place|street|road)"
         r"\s+\d{1,4}(?:\s?[a-zA-Z])?(?:\s?(?:bus|bte|box)\s?\d+)?\b",

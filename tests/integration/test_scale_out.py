@@ -24,12 +24,12 @@ TOKEN = "scale-out-token"
 
 @contextmanager
 def api_process(data: Path, host: str, chroma_port: int) -> Iterator[str]:
-    """``wegwijs api serve`` against the Chroma server; yields its base URL once ready."""
+    """``wegwijs api`` against the Chroma server; yields its base URL once ready."""
     port = free_port()
     env = dict(os.environ, WEGWIJS_DATA_DIR=str(data), WEGWIJS_CHROMA_HOST=host,
                WEGWIJS_CHROMA_PORT=str(chroma_port), WEGWIJS_STAFF_TOKEN_HASHES=f'["{hash_token(TOKEN)}"]')
     log = open(data.parent / f"api-{port}.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "api", "serve", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "api", "--port", str(port)],
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
