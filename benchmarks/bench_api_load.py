@@ -26,7 +26,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from assistant.evaluation import load_questions  # noqa: E402
-from tests.chroma_server import free_port  # noqa: E402
+from tests.chroma_server import free_port, wait_for_http  # noqa: E402
 
 
 async def level(url: str, questions: list[str], concurrency: int, total: int) -> dict:
@@ -70,12 +70,7 @@ def main() -> None:
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(360):
-            try:
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
+        wait_for_http(f"{url}/readyz", proc, 180, "wegwijs api")
         server = psutil.Process(proc.pid)
         results = {"rss_mb_idle": round(server.memory_info().rss / 1e6)}
         peak = 0.0

@@ -1,4 +1,5 @@
-"""Start a real Chroma server on loopback for tests (``chroma run``), and stop it afterwards."""
+"""Local servers for tests and benchmarks: a real Chroma server on loopback (``chroma run``), and the
+readiness wait shared with the API processes."""
 
 from __future__ import annotations
 
@@ -28,6 +29,22 @@ def chroma_executable() -> str:
     return str(candidate) if candidate.exists() else (shutil.which("chroma") or "chroma")
 
 
+def wait_for_http(url: str, proc: subprocess.Popen, timeout: float, what: str) -> None:
+    """Poll ``url`` until it answers 200; fail early if ``proc`` exits, or after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} did not become ready within {timeout:.0f} s")
+        time.sleep(0.2)
+
+
 @contextlib.contextmanager
 def chroma_server(path: Path, timeout: float = 60.0) -> Iterator[tuple[str, int]]:
     """Run ``chroma run`` on 127.0.0.1 with data in ``path``; yields (host, port)."""
@@ -39,18 +56,7 @@ def chroma_server(path: Path, timeout: float = 60.0) -> Iterator[tuple[str, int]
         stdout=log, stderr=subprocess.STDOUT, env=env,
     )
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"chroma run exited with {proc.returncode}; see {log.name}")
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError("chroma server did not start")
-            time.sleep(0.2)
+        wait_for_http(f"http://127.0.0.1:{port}/api/v2/heartbeat", proc, timeout, f"chroma run (log: {log.name})")
         yield "127.0.0.1", port
     finally:
         proc.terminate()

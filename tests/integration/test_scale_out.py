@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from assistant.api.deps import hash_token
-from tests.chroma_server import chroma_server, free_port
+from tests.chroma_server import chroma_server, free_port, wait_for_http
 from tests.conftest import KB
 from tests.unit.make_files import minimal_pdf
 
@@ -33,18 +33,7 @@ def api_process(data: Path, host: str, chroma_port: int) -> Iterator[str]:
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"API exited; see {log.name}")
-            try:
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError("API did not become ready")
-            time.sleep(0.5)
+        wait_for_http(f"{url}/readyz", proc, 180, f"wegwijs api (log: {log.name})")
         yield url
     finally:
         proc.terminate()
