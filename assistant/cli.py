@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from assistant.cli_models import models_app
 from assistant.settings import Settings
 
 # Chroma must never phone home, whatever the client settings say.
@@ -24,6 +25,7 @@ index_app = typer.Typer(help="Inspect the index.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
 kb_app = typer.Typer(help="The curated knowledge base.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
+app.add_typer(models_app, name="models")
 
 
 def _settings() -> Settings:

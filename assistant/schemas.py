@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, field_validator, model_serializer
 
 RouteId = Literal["registration", "mo", "nt2", "practice", "none"]
 MAX_QUESTION_CHARS = 2000
@@ -85,3 +85,15 @@ class AskResponse(BaseModel):
     route: Route
     sources: list[Source]
     timings_ms: dict[str, float]
+    original_answer: str | None = Field(
+        default=None, description="Only when machine_translated: the answer before translation (Dutch)."
+    )
+
+    @model_serializer(mode="wrap")
+    def _omit_empty_original(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
+        # No return annotation: with one, pydantic would publish it as the response schema.
+        # The contract's fields stay exactly as DESIGN.md lists them unless a translation happened.
+        data: dict[str, Any] = handler(self)
+        if data.get("original_answer") is None:
+            data.pop("original_answer", None)
+        return data

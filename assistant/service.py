@@ -18,6 +18,7 @@ from langchain_core.documents import Document
 
 from assistant.components.embedding import build_embeddings
 from assistant.components.keyword_index import KeywordIndex, query_terms
+from assistant.components.translation import SafeTranslator, build_translator
 from assistant.components.vector_store import ChunkStore, build_store
 from assistant.content import CuratedContent
 from assistant.generation import GenerativeAnswerer
@@ -49,8 +50,9 @@ class AssistantService:
     """In-process assistant; the API serves exactly the objects ``ask`` returns."""
 
     def __init__(self, settings: Settings, store: ChunkStore | None = None,
-                 generator: GenerativeAnswerer | None = None) -> None:
+                 generator: GenerativeAnswerer | None = None, translator: SafeTranslator | None = None) -> None:
         self.settings = settings
+        self.translator = translator if translator is not None else build_translator(settings)
         self.generator = generator or (GenerativeAnswerer(settings) if settings.generation_enabled else None)
         self.embeddings = build_embeddings(settings)
         self.store = store or build_store(settings, self.embeddings)
@@ -118,6 +120,13 @@ class AssistantService:
                 seen.append(fid)
         ranked = sorted(scores, key=lambda f: scores[f], reverse=True)
         return [(f, scores[f], max(per_entry[f]), routes[f]) for f in ranked]
+
+    def _to_dutch(self, text: str, source: str | None) -> str | None:
+        """The question in Dutch for the keyword search, when a translation package covers it."""
+        if self.translator is None or not source or source == "nl" or not self.translator.available(source, "nl"):
+            return None
+        result = self.translator.translate(text, source, "nl")
+        return result.text if result.machine_translated else None
 
     def _dutch_expansion(self, entries: list[tuple[str, float, float, str]]) -> list[str]:
         """Dutch question phrasings of the given FAQ entries, as extra keyword queries."""
@@ -216,6 +225,13 @@ class AssistantService:
         # FAQ entries are parallel texts: the Dutch phrasings of the nearest entry give the keyword
         # search Dutch words for a question asked in any language.
         expansion = self._dutch_expansion(faq_ranked[:1]) if lang.language != "nl" else []
+        timings["search"] = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        dutch_question = self._to_dutch(search_text, lang.detected if not lang.supported else lang.language)
+        if dutch_question:
+            expansion.append(dutch_question)
+        timings["translate"] = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
         pub_hits = self.retriever.search(search_text, self.settings.top_k, SearchFilters(kind="publication"),
                                          query_vector=vector, keyword_queries=expansion)
         history_route = None
@@ -223,7 +239,7 @@ class AssistantService:
             prev = " ".join(t.content for t in request.history if t.role == "user")[-1000:]
             prev_hits = self.keywords.faq_nearest(self.embeddings.embed_query(prev), 3)
             history_route = str(prev_hits[0][0].metadata.get("route")) if prev_hits else None
-        timings["search"] = (time.perf_counter() - t) * 1000
+        timings["search"] += (time.perf_counter() - t) * 1000
 
         t = time.perf_counter()
         decision = self._decide(request.question, vector, faq_ranked, pub_hits, history_route)
@@ -232,6 +248,8 @@ class AssistantService:
         route = self.content.card(route_id, org, lang.language)
         sources: list[dict] = []
         answer_parts: list[str] = []
+        machine_translated = False
+        original_answer: str | None = None
         if not lang.supported:
             answer_parts.append(self.content.text("unsupported_language", "en"))
         if decision.abstain_reason:
@@ -248,22 +266,34 @@ class AssistantService:
             if faq_doc is not None:
                 answer_parts.append(str(faq_doc.metadata.get("answer", "")))
             else:
-                if lang.language != "nl":
-                    answer_parts.append(self.content.text("answer_in_dutch_notice", lang.language))
-                answer_parts.append(self._extract(search_text, pub_hits))
+                extract = self._extract(search_text, pub_hits)
+                tt = time.perf_counter()
+                translated = self.translator.translate(extract, "nl", lang.language) if self.translator else None
+                timings["translate"] += (time.perf_counter() - tt) * 1000
+                if translated is not None and translated.machine_translated:
+                    answer_parts.append(translated.text)
+                    machine_translated, original_answer = True, extract
+                else:
+                    if translated is not None and translated.reason:
+                        log.info("answer kept in Dutch: %s", translated.reason)
+                    if lang.language != "nl":
+                        answer_parts.append(self.content.text("answer_in_dutch_notice", lang.language))
+                    answer_parts.append(extract)
             sources = self._sources(faq_doc, faq_ranked, pub_hits, lang.language)
             if self.generator is not None:
                 generated = self.generator.answer(request.question, [src["text"] for src in sources], lang.language)
                 if generated:
                     answer_parts = answer_parts[:1] if not lang.supported else []
                     answer_parts.append(generated)
+                    machine_translated, original_answer = False, None
         timings["compose"] = (time.perf_counter() - t) * 1000
         timings["total"] = (time.perf_counter() - t0) * 1000
         return AskResponse.model_validate({
             "answer": "\n\n".join(p for p in answer_parts if p),
             "language": lang.language,
             "detected_language": lang.detected,
-            "machine_translated": False,
+            "machine_translated": machine_translated,
+            "original_answer": original_answer,
             "abstained": decision.abstain_reason is not None,
             "route": route,
             "sources": sources,

@@ -64,6 +64,17 @@ class Settings(BaseSettings):
     generation_api_key: SecretStr | None = None
     generation_timeout_s: float = 20.0
 
+    # Translation (argostranslate packages; none ship with the code, see `wegwijs models`)
+    translation_mode: Literal["argos", "fake", "none"] = Field(
+        default="argos", description="argos: installed packages (none = nothing translated); fake: tests only."
+    )
+    translation_packages_dir: Path | None = Field(
+        default=None, description="Installed .argosmodel packages; default <data_dir>/translation/packages."
+    )
+    translation_index_url: str = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
+    translation_timeout_s: float = Field(default=15.0, gt=0)
+    translation_threads: int = Field(default=1, ge=1, description="CTranslate2 intra_threads per model.")
+
     # API
     api_host: str = "127.0.0.1"
     api_port: int = 8080
@@ -85,6 +96,11 @@ class Settings(BaseSettings):
     def uploads_dir(self) -> Path:
         """Documents uploaded through the API."""
         return self.data_dir / "uploads"
+
+    @property
+    def packages_dir(self) -> Path:
+        """Where translation packages are installed."""
+        return self.translation_packages_dir or self.data_dir / "translation" / "packages"
 
     @property
     def chroma_dir(self) -> Path:
