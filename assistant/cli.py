@@ -171,16 +171,48 @@ def kb_review() -> None:
 
 
 @app.command()
+def portal(
+    port: Annotated[int | None, typer.Option("--port")] = None,
+    api_url: Annotated[str | None, typer.Option("--api-url", help="Default: the configured API.")] = None,
+) -> None:
+    """Serve the Streamlit portal (it talks to the API over HTTP)."""
+    from portal.launch import start_portal
+
+    settings = _settings()
+    url = api_url or settings.portal_api_url or f"http://{settings.api_host}:{settings.api_port}"
+    proc = start_portal(url, port or settings.portal_port, settings.portal_host)
+    try:
+        raise typer.Exit(proc.wait())
+    except KeyboardInterrupt:
+        proc.terminate()
+
+
+@app.command()
 def up(
     skip_ingest: Annotated[bool, typer.Option("--skip-ingest")] = False,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Index only; do not start the API.")] = False,
+    no_portal: Annotated[bool, typer.Option("--no-portal", help="Serve the API without the portal.")] = False,
 ) -> None:
-    """The main job: index the bundled knowledge base, then serve the API."""
+    """The main job: index the bundled knowledge base, then serve the API and the portal."""
     if not skip_ingest:
         ingest(paths=None, dry_run=False, force=False, quiet=not sys.stderr.isatty())
     index_stats(as_json=False)
-    if not no_serve:
+    if no_serve:
+        return
+    settings = _settings()
+    proc = None
+    if not no_portal:
+        from portal.launch import start_portal
+
+        url = settings.portal_api_url or f"http://{settings.api_host}:{settings.api_port}"
+        proc = start_portal(url, settings.portal_port, settings.portal_host)
+        typer.echo(f"portal: http://{settings.portal_host}:{settings.portal_port} (API {url})")
+    try:
         api_serve(host=None, port=None)
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=10)
 
 
 def main() -> None:  # pragma: no cover

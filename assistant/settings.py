@@ -87,6 +87,11 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite in the data dir.")
     retention_days: int = 90
 
+    # Portal (a separate Streamlit process that only speaks HTTP to the API)
+    portal_host: str = "127.0.0.1"
+    portal_port: int = 8501
+    portal_api_url: str | None = Field(default=None, description="API base URL; default http://api_host:api_port.")
+
     @property
     def storage_url(self) -> str:
         """Where feedback and unanswered questions live."""

@@ -11,7 +11,18 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from assistant.api import errors
 from assistant.api.redaction import RedactingFilter
-from assistant.api.routes import ask, catalog, documents, feedback, health, search
+from assistant.api.routes import (
+    ask,
+    catalog,
+    documents,
+    feedback,
+    health,
+    interface,
+    library,
+    reports,
+    review,
+    search,
+)
 from assistant.api.state import AppState
 from assistant.settings import Settings
 
@@ -50,6 +61,6 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["*"], expose_headers=["X-Answer-Id"])
     for router in (health.router, ask.router, search.router, catalog.router, feedback.public, feedback.staff,
-                   documents.router):
+                   documents.router, interface.router, library.router, review.router, reports.router):
         app.include_router(router)
     return app
