@@ -45,3 +45,20 @@ def small_kb(tmp_path: Path) -> Path:
     for faq in sorted((KB / "faq").glob("*.yaml"))[:2]:
         shutil.copy(faq, root / "faq" / faq.name)
     return root
+
+
+def _kb_fingerprint() -> dict[str, str]:
+    import hashlib
+
+    return {str(p.relative_to(KB)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(KB.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def knowledge_base_untouched():
+    """Staff operations write to a knowledge base: tests must give them a copy, never the repository's."""
+    before = _kb_fingerprint()
+    yield
+    after = _kb_fingerprint()
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    assert not changed, f"a test changed the repository's knowledge_base/: {changed[:10]}"

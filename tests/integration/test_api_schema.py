@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -23,8 +25,11 @@ TOKEN = "schema-staff-token"
 @pytest.fixture(scope="module")
 def api_schema(tmp_path_factory):
     data = tmp_path_factory.mktemp("schema-api")
-    cfg = Settings(data_dir=data, embedding_mode="fake", staff_token_hashes=[hash_token(TOKEN)])
-    ingest(cfg, [KB / "publications" / "sv-2024-170-inburgering-brussel.txt", KB / "faq"], progress=False)
+    kb = data / "kb"  # staff operations (review status) write to the knowledge base: never the repository's
+    shutil.copytree(KB, kb)
+    cfg = Settings(data_dir=data, embedding_mode="fake", staff_token_hashes=[hash_token(TOKEN)],
+                   knowledge_base_dir=kb)
+    ingest(cfg, [kb / "publications" / "sv-2024-170-inburgering-brussel.txt", kb / "faq"], progress=False)
     cfg.uploads_dir.mkdir(parents=True, exist_ok=True)
     service = AssistantService(cfg)
     state = AppState(cfg, service, KnowledgeIndex.open(cfg, store=service.store),
