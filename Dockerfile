@@ -13,4 +13,7 @@ COPY portal ./portal
 COPY knowledge_base ./knowledge_base
 RUN pip install --no-cache-dir --no-deps -e . && wegwijs ingest -q
 VOLUME /data
+# Listen beyond the container's loopback: the API on 8080, the portal on 8501.
+ENV WEGWIJS_API_HOST=0.0.0.0 WEGWIJS_PORTAL_HOST=0.0.0.0 WEGWIJS_PORTAL_API_URL=http://127.0.0.1:8080
+EXPOSE 8080 8501
 CMD ["wegwijs", "up", "--skip-ingest"]
