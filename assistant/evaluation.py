@@ -100,7 +100,7 @@ def evaluate(service: AssistantService, questions: list[LabelledQuestion]) -> di
 
 
 def summarise(rows: list[dict]) -> dict:
-    """Aggregate per-question rows into the report's figures."""
+    """Aggregate per-question rows into the report's figures (``rows`` keeps them, for plots)."""
     answerable = [r for r in rows if not r["expected_abstain"]]
     by_lang: dict[str, list[dict]] = defaultdict(list)
     for r in answerable:
@@ -127,4 +127,5 @@ def summarise(rows: list[dict]) -> dict:
         "stage_ms_p50": {k: round(statistics.median(v), 1) for k, v in stages.items()},
         "failures": [r for r in rows if r["route"] != r["expected_route"] or r["abstained"] != r["expected_abstain"]
                      or (not r["expected_abstain"] and not r.get("hit_assistant"))],
+        "rows": rows,
     }

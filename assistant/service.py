@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from langchain_core.documents import Document
 
 from assistant.components.embedding import build_embeddings
-from assistant.components.keyword_index import KeywordIndex, query_terms
+from assistant.components.keyword_index import KeywordIndex, dutch_word_keys, query_terms
+from assistant.components.lexicon import DutchLexicon, parallel_segments
 from assistant.components.translation import SafeTranslator, build_translator
 from assistant.components.vector_store import ChunkStore, build_store
 from assistant.content import CuratedContent
@@ -30,6 +31,8 @@ from assistant.schemas import AskRequest, AskResponse
 from assistant.settings import LANGUAGES, Settings
 
 log = logging.getLogger(__name__)
+#: Weight of an FAQ entry's keyword (BM25) rank next to its embedding similarity, see ``_rank_faq``.
+FAQ_KEYWORD_BONUS = 0.01
 
 
 @dataclass
@@ -61,6 +64,7 @@ class AssistantService:
         kb = settings.knowledge_base_dir
         self.content = CuratedContent(kb)
         self.municipalities = load_municipalities(kb)
+        self.lexicon = DutchLexicon(parallel_segments(kb), dutch_word_keys)
         self.scope = OutOfScopeDetector(kb, self.embeddings, settings.data_dir / "cache")
         self.keywords.refresh()
         detect("warm up the language model")  # loads py3langid once, not on the first question
@@ -105,8 +109,7 @@ class AssistantService:
         routes: dict[str, str] = {}
         self.keywords.refresh()
         for doc, sim in self.keywords.faq_nearest(vector, 100):
-            if municipality is not None and municipality.region != "Brussel" and \
-                    "brussels" in str(doc.metadata.get("topics", "")):
+            if municipality is not None and municipality.region != "Brussel" and _brussels_only(doc):
                 continue  # someone in Mechelen asking where to learn Dutch wants the Flemish answer
             fid = str(doc.metadata.get("faq_id"))
             per_entry[fid].append(sim)
@@ -116,7 +119,7 @@ class AssistantService:
         for hit in self.keywords.search(text, 30, {"kind": "faq"}):
             fid = str(hit.doc.metadata.get("faq_id"))
             if fid in scores and fid not in seen:
-                scores[fid] += 0.01 / (1 + len(seen))
+                scores[fid] += FAQ_KEYWORD_BONUS / (1 + len(seen))
                 seen.append(fid)
         ranked = sorted(scores, key=lambda f: scores[f], reverse=True)
         return [(f, scores[f], max(per_entry[f]), routes[f]) for f in ranked]
@@ -191,11 +194,17 @@ class AssistantService:
 
     def _sources(self, faq_doc: Document | None, faq_ranked: list[tuple[str, float, float, str]],
                  pub_hits: list[Hit], lang: str) -> list[dict]:
-        """With a curated answer: its FAQ chunk, the next two entries, then publication evidence.
+        """With a curated answer: its FAQ chunk, the next three entries, then one publication passage.
         Without one: publication passages first, then the two nearest entries. FAQ chunks are given
-        in the asker's language."""
+        in the asker's language.
+
+        Neighbouring entries are often near-ties (the welcome letter vs how to register, choosing a
+        language in Brussels vs who is obliged), and a question the curated answer covers is better
+        served by a fourth entry in the asker's language than by a second Dutch passage: measured
+        on eval/questions, hit@5 0.909 -> 0.936 with no question lost; the held-out set is unchanged.
+        """
         k = self.settings.top_k
-        n_faq = 3 if faq_doc is not None else 2
+        n_faq = min(4, max(1, k - 1)) if faq_doc is not None else 2
         faq_sources = []
         for fid, _score, sim, _route in faq_ranked[:n_faq]:
             doc = faq_doc if faq_doc is not None and fid == faq_doc.metadata.get("faq_id") else self._faq_chunk(fid, lang)
@@ -225,6 +234,15 @@ class AssistantService:
         # FAQ entries are parallel texts: the Dutch phrasings of the nearest entry give the keyword
         # search Dutch words for a question asked in any language.
         expansion = self._dutch_expansion(faq_ranked[:1]) if lang.language != "nl" else []
+        # ... and the curated parallel text gives Dutch words for the question's own words, which
+        # reach facts no FAQ entry is about. They join that query rather than making a list of
+        # their own: learned from ~460 segments they are noisy, and a separate list in the rank
+        # fusion outvoted good evidence (measured: hit@5 0.900 -> 0.891 alone, 0.909 joined).
+        lexical = self.lexicon.to_dutch(search_text, lang.language) if lang.language != "nl" else ""
+        if lexical and expansion:
+            expansion[0] = f"{expansion[0]} {lexical}"
+        elif lexical:
+            expansion.append(lexical)
         timings["search"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         dutch_question = self._to_dutch(search_text, lang.detected if not lang.supported else lang.language)
@@ -299,6 +317,13 @@ class AssistantService:
             "sources": sources,
             "timings_ms": {k: round(v, 2) for k, v in timings.items()},
         })
+
+
+def _brussels_only(doc: Document) -> bool:
+    """True for an FAQ entry about Brussels alone; an entry tagged for Flanders too (the welcome
+    letter) answers people outside Brussels as well."""
+    topics = set(re.findall(r"[\w-]+", str(doc.metadata.get("topics", "")).lower()))
+    return "brussels" in topics and "flanders" not in topics
 
 
 def _source(doc: Document, score: float) -> dict:

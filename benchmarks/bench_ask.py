@@ -4,7 +4,8 @@ routing and abstention accuracy), all measured in the same run.
 
     WEGWIJS_DATA_DIR=data .venv/bin/python benchmarks/bench_ask.py [--out artifacts/bench_ask.json]
 
-Uses the index in WEGWIJS_DATA_DIR (run `wegwijs ingest` first).
+Uses the index in WEGWIJS_DATA_DIR (run `wegwijs ingest` first). Writes the JSON report to ``--out``
+and PNG plots (hit@5 per language and mode, latency) to ``<out dir>/<out stem>/``.
 """
 
 from __future__ import annotations
@@ -19,20 +20,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from assistant.evaluation import evaluate, load_questions  # noqa: E402
+from assistant.evaluation_plots import write_plots  # noqa: E402
 from assistant.service import AssistantService  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
 
 def main() -> None:
-    """Run and print the figures."""
+    """Run, print the figures, and write the report and its plots."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=Path("artifacts/bench_ask.json"))
     parser.add_argument("--questions", type=Path, default=None,
                         help="folder of labelled questions (default eval/questions; eval/holdout is held out)")
+    parser.add_argument("--no-plots", action="store_true", help="write the JSON report only")
     args = parser.parse_args()
     service = AssistantService(Settings())
     report = evaluate(service, load_questions(args.questions) if args.questions else load_questions())
     failures = report.pop("failures")
+    rows = report.pop("rows", [])
     print(json.dumps(report, indent=1))
     print(f"{len(failures)} questions with a wrong route, abstention or missing evidence:")
     for f in failures:
@@ -40,6 +44,10 @@ def main() -> None:
               f"{f['abstained']}, evidence found: {f.get('hit_assistant')}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({**report, "failures": failures}, indent=1, default=str))
+    print(f"report: {args.out}")
+    if not args.no_plots:
+        for path in write_plots(report, rows, args.out):
+            print(f"plot: {path}")
 
 
 if __name__ == "__main__":

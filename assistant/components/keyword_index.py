@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import bm25s
+import bm25s.stopwords
 import numpy as np
 import Stemmer
 from langchain_core.documents import Document
@@ -184,6 +185,15 @@ class KeywordIndex:
 
     def __len__(self) -> int:
         return len(self._docs)
+
+
+_DUTCH_STEMMER = Stemmer.Stemmer("dutch")
+_DUTCH_STOPWORDS = frozenset(bm25s.stopwords.STOPWORDS_DUTCH)
+
+
+def dutch_word_keys(words: list[str]) -> list[str]:
+    """The keys the index compares for lower-case Dutch words: their stems, '' for stop words."""
+    return ["" if w in _DUTCH_STOPWORDS else _DUTCH_STEMMER.stemWord(w) for w in words]
 
 
 def query_terms(text: str) -> list[str]:

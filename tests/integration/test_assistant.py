@@ -37,7 +37,7 @@ def test_quality_on_the_labelled_questions(report):
     # Floors this code reaches today (see the issue note); the issue's targets are higher.
     assert report["abstention_accuracy"] >= 0.95
     assert report["followup_hit"] >= 0.85
-    assert report["hit_at_5"]["assistant"] >= 0.85
+    assert report["hit_at_5"]["assistant"] >= 0.90  # 0.936 measured; margin for a few questions of noise
     assert report["hit_at_5"]["assistant"] >= report["hit_at_5"]["hybrid"] >= report["hit_at_5"]["keyword"]
     assert report["routing_accuracy"] >= 0.88
     assert min(v["assistant"] for v in report["hit_at_5_by_language"].values()) >= 0.6

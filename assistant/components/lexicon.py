@@ -1,0 +1,124 @@
+"""A small cross-lingual word list learned from the curated parallel text, for keyword search.
+
+The publications are Dutch and BM25 only matches words, so a question in Portuguese about "pedidos de
+interpretação" finds nothing by keyword. The curated FAQ (question phrasings and answers) and the
+glossary are written in all 17 languages, sentence for sentence; which Dutch words keep appearing in
+the same sentences as a foreign word (Dice coefficient over aligned segments) gives that word's likely
+Dutch translations. No translation model is needed, and the list grows with the curated content.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import yaml
+
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+_SENTENCE = re.compile(r"(?<=[.!?؟።])\s+")
+#: Foreign words are compared by their first letters: a crude, language-free stand-in for stemming
+#: that lets "interpretação"/"interpretações" or "супровід"/"супроводу" count as one word.
+PREFIX = 6
+MIN_DICE = 0.5  # below this a Dutch word co-occurs with the foreign one by chance as often as not
+MAX_SHARE = 0.08  # foreign words in more segments than this are function words: no translation
+PER_WORD = 3
+
+
+def _segments(texts_by_lang: dict[str, str]) -> list[dict[str, str]]:
+    """Aligned segments of one parallel text: sentence by sentence when every language has the
+    same number of sentences as the Dutch, else the whole text as one segment."""
+    split = {lang: [s for s in _SENTENCE.split(t.strip()) if s] for lang, t in texts_by_lang.items()}
+    n = len(split.get("nl", []))
+    out: list[dict[str, str]] = []
+    if n > 1:
+        aligned = {lang: parts for lang, parts in split.items() if len(parts) == n}
+        out.extend({lang: parts[i] for lang, parts in aligned.items()} for i in range(n))
+        rest = {lang: t for lang, t in texts_by_lang.items() if lang not in aligned}
+        if rest:
+            out.append({**rest, "nl": texts_by_lang["nl"]})
+    else:
+        out.append(dict(texts_by_lang))
+    return out
+
+
+def parallel_segments(kb_dir: Path) -> list[dict[str, str]]:
+    """Aligned {language: text} segments from the FAQ entries and the glossary of ``kb_dir``."""
+    out: list[dict[str, str]] = []
+    for path in sorted((kb_dir / "faq").glob("*.y*ml")):
+        try:
+            entry = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            continue  # a broken entry is reported by ingestion; here it only teaches no words
+        translations = entry.get("translations") or {}
+        if "nl" not in translations:
+            continue
+        questions = {lang: t.get("questions") or [] for lang, t in translations.items()}
+        for i in range(len(questions["nl"])):
+            out.append({lang: qs[i] for lang, qs in questions.items() if len(qs) > i})
+        answers = {lang: str(t.get("answer") or "") for lang, t in translations.items()}
+        out.extend(_segments(answers))
+    glossary = kb_dir / "glossary.yaml"
+    if glossary.exists():
+        data = yaml.safe_load(glossary.read_text(encoding="utf-8")) or {}
+        for term in data.get("terms", []):
+            explanations = dict(term.get("explanations") or {})
+            if "nl" in explanations:
+                out.append({lang: f"{term['term']} {text}" for lang, text in explanations.items()})
+    return out
+
+
+class DutchLexicon:
+    """Foreign word -> Dutch words, per language, from aligned parallel segments."""
+
+    def __init__(self, segments: Iterable[dict[str, str]], dutch_key: Callable[[list[str]], list[str]]) -> None:
+        """``dutch_key`` maps Dutch words to the keys the keyword index compares (stems; '' for stop words)."""
+        self._table: dict[str, dict[str, list[str]]] = {}
+        pair: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+        foreign: dict[str, Counter[str]] = defaultdict(Counter)
+        dutch: Counter[str] = Counter()
+        surface: dict[str, str] = {}
+        n_segments: Counter[str] = Counter()
+        for seg in segments:
+            words = [w.lower() for w in _WORD.findall(seg.get("nl", ""))]
+            keys = dutch_key(words)
+            nl = set()
+            for word, key in zip(words, keys, strict=True):
+                if key and not key.isdigit():
+                    nl.add(key)
+                    surface.setdefault(key, word)
+            dutch.update(nl)
+            for lang, text in seg.items():
+                if lang == "nl":
+                    continue
+                n_segments[lang] += 1
+                ws = {w.lower()[:PREFIX] for w in _WORD.findall(text) if not w.isdigit()}
+                foreign[lang].update(ws)
+                pair[lang].update((w, d) for w in ws for d in nl)
+        for lang, counts in pair.items():
+            limit = max(2.0, MAX_SHARE * n_segments[lang])
+            best: dict[str, list[tuple[float, str]]] = defaultdict(list)
+            for (w, d), both in counts.items():
+                if foreign[lang][w] > limit:
+                    continue
+                dice = 2 * both / (foreign[lang][w] + dutch[d])
+                if dice >= MIN_DICE:
+                    best[w].append((dice, d))
+            self._table[lang] = {w: [surface[d] for _, d in sorted(c, reverse=True)[:PER_WORD]]
+                                 for w, c in best.items()}
+
+    def to_dutch(self, text: str, lang: str) -> str:
+        """Dutch words for the words of ``text`` (written in ``lang``); empty when none are known."""
+        table = self._table.get(lang)
+        if not table:
+            return ""
+        out: list[str] = []
+        for w in _WORD.findall(text):
+            for d in table.get(w.lower()[:PREFIX], []):
+                if d not in out:
+                    out.append(d)
+        return " ".join(out)
+
+    def __len__(self) -> int:
+        return sum(len(t) for t in self._table.values())

@@ -1,0 +1,50 @@
+"""The cross-lingual word list learned from the curated parallel text, and the benchmark's plots."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from langchain_core.documents import Document
+
+from assistant.components.keyword_index import dutch_word_keys
+from assistant.components.lexicon import DutchLexicon, parallel_segments
+from assistant.evaluation_plots import plot_folder, write_plots
+from assistant.service import _brussels_only
+
+KB = Path(__file__).resolve().parents[2] / "knowledge_base"
+
+
+def test_lexicon_learns_dutch_words_from_aligned_segments():
+    segments = [
+        {"nl": "Ik heb een tolk nodig.", "pt": "Preciso de um intérprete."},
+        {"nl": "De tolk vertaalt het gesprek.", "pt": "O intérprete traduz a conversa."},
+        {"nl": "Ik zoek werk.", "pt": "Procuro trabalho."},
+    ] + [{"nl": f"zin {i}", "pt": f"frase {i}"} for i in range(30)]
+    lexicon = DutchLexicon(segments, dutch_word_keys)
+    assert "tolk" in lexicon.to_dutch("Onde encontro um intérprete?", "pt").split()
+    assert lexicon.to_dutch("Onde encontro um intérprete?", "xx") == ""
+
+
+def test_lexicon_from_the_bundled_knowledge_base():
+    segments = parallel_segments(KB)
+    assert len(segments) > 100 and all("nl" in s for s in segments)
+    lexicon = DutchLexicon(segments, dutch_word_keys)
+    assert len(lexicon) > 1000
+
+
+def test_brussels_only_entries():
+    assert _brussels_only(Document(page_content="", metadata={"topics": "brussels,bon"}))
+    assert not _brussels_only(Document(page_content="", metadata={"topics": "letter,brussels,flanders"}))
+    assert not _brussels_only(Document(page_content="", metadata={}))
+
+
+def test_plots_are_written_next_to_the_report(tmp_path):
+    report = {"questions": 2, "hit_at_5": {"assistant": 1.0, "hybrid": 0.5, "dense": 0.5, "keyword": 0.0},
+              "hit_at_5_by_language": {"nl": {"assistant": 1.0, "hybrid": 0.5, "dense": 0.5, "keyword": 0.0}},
+              "latency_ms": {"p50": 50.0, "p95": 90.0}}
+    rows = [{"latency_ms": 40.0, "timings": {"embed": 30.0, "search": 8.0, "total": 40.0}},
+            {"latency_ms": 90.0, "timings": {"embed": 70.0, "search": 15.0, "total": 90.0}}]
+    out = tmp_path / "bench_ask.json"
+    paths = write_plots(report, rows, out)
+    assert plot_folder(out) == tmp_path / "bench_ask"
+    assert len(paths) == 2 and all(p.parent == tmp_path / "bench_ask" and p.stat().st_size > 1000 for p in paths)
