@@ -182,7 +182,7 @@ def test_staff_upload_replace_chunks_and_delete_with_validation_messages(at, api
     at.selectbox(key="upload_type").set_value("brochure")
     _button(at, STRINGS["upload_label"]["nl"]).click().run()
     _ok(at)
-    assert any(s.value.startswith("Done") and "added: 1" in s.value for s in at.success), [s.value for s in at.success]
+    assert any(s.value.startswith(STRINGS["job_done"]["nl"]) and "added: 1" in s.value for s in at.success), [s.value for s in at.success]
     assert at.get("progress")[-1].value == 100
 
     at.run()
@@ -208,7 +208,7 @@ def test_staff_reindex_shows_progress_and_the_report(at):
     _staff(at)
     at.button(key="reindex").click().run(timeout=300)
     _ok(at)
-    done = [s.value for s in at.success if s.value.startswith("Done")]
+    done = [s.value for s in at.success if s.value.startswith(STRINGS["job_done"]["nl"])]
     assert done and "seen: " in done[0] and "skipped" not in done[0]
     assert at.get("progress")[-1].value == 100
 

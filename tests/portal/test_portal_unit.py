@@ -107,3 +107,17 @@ def test_texts_fall_back_when_a_key_is_missing():
     assert t("search_button") == "Zoek"
     assert t("tab_review", "Translation review") == "Translation review"
     assert "not available" in t("api_unavailable")
+
+
+def test_every_interface_key_the_pages_use_is_in_the_knowledge_base():
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    strings = yaml.safe_load((root / "knowledge_base" / "interface.yaml").read_text(encoding="utf-8"))["strings"]
+    used = {m for p in (root / "portal").rglob("*.py")
+            for m in re.findall(r"""\bT\(\s*["']([a-z_]+)["']\s*[,)]""", p.read_text(encoding="utf-8"))}
+    assert len(used) > 40
+    assert sorted(used - set(strings)) == []  # a missing key would show English in every language
