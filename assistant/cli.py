@@ -170,6 +170,46 @@ def kb_review() -> None:
         typer.echo(f"{lang:<5} " + "  ".join(cells))
 
 
+@app.command("eval")
+def evaluate_cmd(
+    questions: Annotated[list[Path] | None, typer.Option("--questions", help="Folder of labelled questions; "
+                                                         "repeat for several (default eval/questions).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Report file; default <data dir>/eval/report-<time>.json")]
+    = None,
+) -> None:
+    """Evaluate the assistant on labelled questions: a JSON report with plots (the portal shows the newest)."""
+    import datetime as dt
+
+    from assistant.evaluation import evaluate, load_questions
+    from assistant.evaluation_plots import write_plots
+    from assistant.service import AssistantService
+
+    settings = _settings()
+    labelled = []
+    for folder in questions or []:
+        if not folder.is_dir():
+            _fail(f"no folder of labelled questions at {folder}")
+        labelled += load_questions(folder)
+    if not questions:
+        labelled = load_questions()
+    if not labelled:
+        _fail("no labelled questions found")
+    report = evaluate(AssistantService(settings), labelled, progress=True)
+    rows = report.pop("rows", [])
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = out or settings.data_dir / "eval" / f"report-{stamp}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sources = [str(f) for f in questions] if questions else ["eval/questions"]
+    path.write_text(json.dumps({"question_sets": sources, **report}, indent=1, default=str), encoding="utf-8")
+    hits = report["hit_at_5"]
+    typer.echo(f"{len(labelled)} questions: hit@5 {hits['assistant']:.3f} (hybrid {hits['hybrid']:.3f}, dense "
+               f"{hits['dense']:.3f}, BM25 {hits['keyword']:.3f}), routing {report['routing_accuracy']:.3f}, "
+               f"abstention {report['abstention_accuracy']:.3f}, p50 {report['latency_ms']['p50']:.0f} ms")
+    typer.echo(f"report: {path}")
+    for plot in write_plots(report, rows, path):
+        typer.echo(f"plot: {plot}")
+
+
 @app.command()
 def portal(
     port: Annotated[int | None, typer.Option("--port")] = None,

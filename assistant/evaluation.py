@@ -77,10 +77,12 @@ def _response_hits(resp: AskResponse, service: AssistantService) -> list[tuple[s
     return out
 
 
-def evaluate(service: AssistantService, questions: list[LabelledQuestion]) -> dict:
+def evaluate(service: AssistantService, questions: list[LabelledQuestion], progress: bool = False) -> dict:
     """Run every question through the assistant and the three retrieval modes; return the metrics."""
+    from tqdm import tqdm
+
     rows = []
-    for q in questions:
+    for q in tqdm(questions, desc="evaluating", unit="question", disable=not progress):
         request = AskRequest(question=q.question, history=[Turn(**t) for t in q.history])
         start = time.perf_counter()
         resp = service.ask(request)

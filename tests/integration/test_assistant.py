@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -118,3 +119,28 @@ def test_generative_mode_uses_the_model_and_falls_back_on_failure(kb_index):
     broken = GenerativeAnswerer(settings, model=FakeListChatModel(responses=["geen bron"]))
     fallback = AssistantService(settings, store=kindex.store, generator=broken).ask(question)
     assert "2022" in fallback.answer and fallback.answer != "geen bron"
+
+
+def test_cli_eval_writes_a_report_with_plots_that_the_staff_api_serves(kb_index, monkeypatch, tmp_path):
+    import shutil
+
+    from assistant.api.routes.reports import candidates, plots_for
+    from assistant.cli import app
+
+    settings, _ = kb_index
+    data = tmp_path / "data"
+    shutil.copytree(settings.data_dir, data)
+    monkeypatch.setenv("WEGWIJS_DATA_DIR", str(data))
+    questions = tmp_path / "questions"
+    questions.mkdir()
+    shutil.copy(Path(__file__).resolve().parents[2] / "eval" / "holdout" / "uk.yaml", questions / "uk.yaml")
+    out = CliRunner().invoke(app, ["eval", "--questions", str(questions)])
+    assert out.exit_code == 0, out.output
+    assert "5 questions: hit@5" in out.output
+    report_path = next(p for p in candidates(settings.model_copy(update={"data_dir": data}), tmp_path / "none"))
+    report = json.loads(report_path.read_text())
+    assert report["questions"] == 5 and set(report["hit_at_5_by_language"]) == {"uk"}
+    assert 0.0 <= report["hit_at_5"]["assistant"] <= 1.0
+    assert {p.name for p in plots_for(report_path)} == {"hit_at_5_by_language.png", "latency.png"}
+    missing = CliRunner().invoke(app, ["eval", "--questions", str(tmp_path / "nowhere")])
+    assert missing.exit_code != 0 and "no folder of labelled questions" in missing.output
