@@ -204,7 +204,8 @@ class AssistantService:
         on eval/questions, hit@5 0.909 -> 0.936 with no question lost; the held-out set is unchanged.
         """
         k = self.settings.top_k
-        n_faq = min(self.settings.faq_sources_with_answer, max(1, k - 1)) if faq_doc is not None else 2
+        n_faq = min(self.settings.faq_sources_with_answer, max(1, k - 1)) if faq_doc is not None \
+            else min(self.settings.faq_sources_without_answer, k)
         faq_sources = []
         for fid, _score, sim, _route in faq_ranked[:n_faq]:
             doc = faq_doc if faq_doc is not None and fid == faq_doc.metadata.get("faq_id") else self._faq_chunk(fid, lang)

@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     # benchmarks/calibrate.py; change them together with the embedding model.
     top_k: int = Field(default=5, ge=1, le=20)
     faq_sources_with_answer: int = Field(default=4, ge=1, le=20)  # FAQ entries among the sources of a curated answer
+    faq_sources_without_answer: int = Field(default=2, ge=0, le=20)  # ... and of an answer from publications
     faq_answer_threshold: float = 0.865  # use the curated answer at or above this
     faq_evidence_threshold: float = 0.82  # below this and below publication_threshold: weak evidence
     publication_threshold: float = 0.80
