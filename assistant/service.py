@@ -13,6 +13,7 @@ import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from langchain_core.documents import Document
 
@@ -64,10 +65,20 @@ class AssistantService:
         kb = settings.knowledge_base_dir
         self.content = CuratedContent(kb)
         self.municipalities = load_municipalities(kb)
+        self._lexicon_state = _curated_files_state(kb)
         self.lexicon = DutchLexicon(parallel_segments(kb), dutch_word_keys)
         self.scope = OutOfScopeDetector(kb, self.embeddings, settings.data_dir / "cache")
         self.keywords.refresh()
         detect("warm up the language model")  # loads py3langid once, not on the first question
+
+    def _refresh(self) -> None:
+        """Follow the index; after a re-index, relearn the Dutch word list if the curated files changed."""
+        if not self.keywords.refresh():
+            return
+        kb = self.settings.knowledge_base_dir
+        state = _curated_files_state(kb)
+        if state != self._lexicon_state:
+            self.lexicon, self._lexicon_state = DutchLexicon(parallel_segments(kb), dutch_word_keys), state
 
     # -- steps -------------------------------------------------------------------------------
     def _language(self, request: AskRequest) -> Detection:
@@ -107,7 +118,7 @@ class AssistantService:
         """
         per_entry: dict[str, list[float]] = defaultdict(list)
         routes: dict[str, str] = {}
-        self.keywords.refresh()
+        self._refresh()
         for doc, sim in self.keywords.faq_nearest(vector, 100):
             if municipality is not None and municipality.region != "Brussel" and _brussels_only(doc):
                 continue  # someone in Mechelen asking where to learn Dutch wants the Flemish answer
@@ -174,7 +185,7 @@ class AssistantService:
         return decision
 
     def _faq_chunk(self, faq_id: str, lang: str) -> Document | None:
-        self.keywords.refresh()
+        self._refresh()
         return self.keywords.faq_chunk(faq_id, lang) or self.keywords.faq_chunk(faq_id, "en")
 
     def _extract(self, question: str, hits: list[Hit]) -> str:
@@ -318,6 +329,12 @@ class AssistantService:
             "sources": sources,
             "timings_ms": {k: round(v, 2) for k, v in timings.items()},
         })
+
+
+def _curated_files_state(kb: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of the files the Dutch word list is learned from."""
+    files = sorted([*(kb / "faq").glob("*.y*ml"), kb / "glossary.yaml"])
+    return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files if p.is_file())
 
 
 def _brussels_only(doc: Document) -> bool:

@@ -48,3 +48,27 @@ def test_plots_are_written_next_to_the_report(tmp_path):
     paths = write_plots(report, rows, out)
     assert plot_folder(out) == tmp_path / "bench_ask"
     assert len(paths) == 2 and all(p.parent == tmp_path / "bench_ask" and p.stat().st_size > 1000 for p in paths)
+
+
+def test_word_list_follows_a_reindex_of_changed_faq_files(tmp_path, monkeypatch):
+    import shutil
+
+    from assistant.components import keyword_index
+    from assistant.service import AssistantService
+    from assistant.settings import Settings
+    from ingest.pipeline import ingest
+
+    monkeypatch.setattr(keyword_index, "CHECK_INTERVAL_S", 0.0)
+    kb = tmp_path / "kb"
+    shutil.copytree(KB, kb)
+    settings = Settings(data_dir=tmp_path / "data", embedding_mode="fake", knowledge_base_dir=kb)
+    ingest(settings, [kb / "faq"], progress=False)
+    service = AssistantService(settings)
+    first = service.lexicon
+    service._faq_chunk("costs", "nl")  # nothing changed: the word list stays
+    assert service.lexicon is first
+    faq = kb / "faq" / "social-interpreters.yaml"
+    faq.write_text(faq.read_text(encoding="utf-8").replace("tolk", "tolk (sociaal tolk)", 1), encoding="utf-8")
+    ingest(settings, [kb / "faq"], progress=False)
+    service._faq_chunk("costs", "nl")  # the next request sees the re-index
+    assert service.lexicon is not first and len(service.lexicon) > 1000
