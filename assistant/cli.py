@@ -180,8 +180,7 @@ def evaluate_cmd(
     """Evaluate the assistant on labelled questions: a JSON report with plots (the portal shows the newest)."""
     import datetime as dt
 
-    from assistant.evaluation import evaluate, load_questions
-    from assistant.evaluation_plots import write_plots
+    from assistant.evaluation import evaluate, load_questions, write_report
     from assistant.service import AssistantService
 
     settings = _settings()
@@ -195,18 +194,16 @@ def evaluate_cmd(
     if not labelled:
         _fail("no labelled questions found")
     report = evaluate(AssistantService(settings), labelled, progress=True)
-    rows = report.pop("rows", [])
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     path = out or settings.data_dir / "eval" / f"report-{stamp}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
     sources = [str(f) for f in questions] if questions else ["eval/questions"]
-    path.write_text(json.dumps({"question_sets": sources, **report}, indent=1, default=str), encoding="utf-8")
+    plots = write_report(report, path, question_sets=sources)
     hits = report["hit_at_5"]
     typer.echo(f"{len(labelled)} questions: hit@5 {hits['assistant']:.3f} (hybrid {hits['hybrid']:.3f}, dense "
                f"{hits['dense']:.3f}, BM25 {hits['keyword']:.3f}), routing {report['routing_accuracy']:.3f}, "
                f"abstention {report['abstention_accuracy']:.3f}, p50 {report['latency_ms']['p50']:.0f} ms")
     typer.echo(f"report: {path}")
-    for plot in write_plots(report, rows, path):
+    for plot in plots:
         typer.echo(f"plot: {plot}")
 
 
@@ -219,7 +216,7 @@ def portal(
     from portal.launch import start_portal
 
     settings = _settings()
-    url = api_url or settings.portal_api_url or f"http://{settings.api_host}:{settings.api_port}"
+    url = api_url or settings.portal_api_base
     proc = start_portal(url, port or settings.portal_port, settings.portal_host)
     try:
         raise typer.Exit(proc.wait())
@@ -244,7 +241,7 @@ def up(
     if not no_portal:
         from portal.launch import start_portal
 
-        url = settings.portal_api_url or f"http://{settings.api_host}:{settings.api_port}"
+        url = settings.portal_api_base
         proc = start_portal(url, settings.portal_port, settings.portal_host)
         typer.echo(f"portal: http://{settings.portal_host}:{settings.portal_port} (API {url})")
     try:

@@ -3,6 +3,7 @@ hybrid, dense-only, BM25-only), routing and abstention accuracy, follow-ups, lat
 
 from __future__ import annotations
 
+import json
 import statistics
 import time
 from collections import defaultdict
@@ -99,6 +100,17 @@ def evaluate(service: AssistantService, questions: list[LabelledQuestion], progr
                 row[f"hit_{mode}"] = is_hit(q, _hits(hits))
         rows.append(row)
     return summarise(rows)
+
+
+def write_report(report: dict, path: Path, plots: bool = True, **extra: object) -> list[Path]:
+    """Write ``report`` (as returned by :func:`evaluate`; ``extra`` keys first) to ``path`` as JSON, and
+    its plots to ``<path dir>/<path stem>/``; returns the plot paths."""
+    from assistant.evaluation_plots import write_plots
+
+    rows = report.pop("rows", [])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({**extra, **report}, indent=1, default=str), encoding="utf-8")
+    return write_plots(report, rows, path) if plots else []
 
 
 def summarise(rows: list[dict]) -> dict:

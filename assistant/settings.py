@@ -95,6 +95,11 @@ class Settings(BaseSettings):
     portal_api_url: str | None = Field(default=None, description="API base URL; default http://api_host:api_port.")
 
     @property
+    def portal_api_base(self) -> str:
+        """The API base URL the portal calls."""
+        return self.portal_api_url or f"http://{self.api_host}:{self.api_port}"
+
+    @property
     def storage_url(self) -> str:
         """Where feedback and unanswered questions live."""
         return self.database_url or f"sqlite:///{(self.data_dir / 'wegwijs.sqlite').resolve()}"

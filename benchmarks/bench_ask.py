@@ -19,8 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from assistant.evaluation import evaluate, load_questions  # noqa: E402
-from assistant.evaluation_plots import write_plots  # noqa: E402
+from assistant.evaluation import evaluate, load_questions, write_report  # noqa: E402
 from assistant.service import AssistantService  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
@@ -35,19 +34,17 @@ def main() -> None:
     args = parser.parse_args()
     service = AssistantService(Settings())
     report = evaluate(service, load_questions(args.questions) if args.questions else load_questions())
-    failures = report.pop("failures")
-    rows = report.pop("rows", [])
-    print(json.dumps(report, indent=1))
+    shown = {k: v for k, v in report.items() if k not in ("failures", "rows")}
+    failures = report["failures"]
+    print(json.dumps(shown, indent=1))
     print(f"{len(failures)} questions with a wrong route, abstention or missing evidence:")
     for f in failures:
         print(f"  {f['id']}: route {f['expected_route']}->{f['route']}, abstain {f['expected_abstain']}->"
               f"{f['abstained']}, evidence found: {f.get('hit_assistant')}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({**report, "failures": failures}, indent=1, default=str))
+    plots = write_report(report, args.out, plots=not args.no_plots)
     print(f"report: {args.out}")
-    if not args.no_plots:
-        for path in write_plots(report, rows, args.out):
-            print(f"plot: {path}")
+    for path in plots:
+        print(f"plot: {path}")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,11 @@ def _fail(exc: ApiError) -> None:
 def _publications(base: str) -> list[dict]:
     from portal.client import ApiClient
 
-    return ApiClient(base_url=base).publications()
+    client = ApiClient(base_url=base)
+    try:
+        return client.publications()
+    finally:
+        client.close()
 
 
 def _context(hit: dict) -> None:
