@@ -185,12 +185,15 @@ def evaluate_cmd(
 
     settings = _settings()
     labelled = []
-    for folder in questions or []:
-        if not folder.is_dir():
-            _fail(f"no folder of labelled questions at {folder}")
-        labelled += load_questions(folder)
-    if not questions:
-        labelled = load_questions()
+    try:
+        for folder in questions or []:
+            if not folder.is_dir():
+                _fail(f"no folder of labelled questions at {folder}")
+            labelled += load_questions(folder)
+        if not questions:
+            labelled = load_questions()
+    except ValueError as exc:
+        _fail(str(exc))
     if not labelled:
         _fail("no labelled questions found")
     report = evaluate(AssistantService(settings), labelled, progress=True)

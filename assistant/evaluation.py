@@ -37,19 +37,31 @@ class LabelledQuestion:
 
 
 def load_questions(folder: Path = EVAL_DIR) -> list[LabelledQuestion]:
-    """Every labelled question: per-language files, guardrails and follow-up conversations."""
+    """Every labelled question: per-language files, guardrails and follow-up conversations.
+
+    A file that is not valid YAML or lacks a required field raises ``ValueError`` naming the file."""
     out: list[LabelledQuestion] = []
     for path in sorted(folder.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for q in data.get("questions", []):
-            out.append(LabelledQuestion(
-                id=q["id"], language=q.get("language") or data.get("language", "mixed"), question=q["question"],
-                route=q["route"], abstain=bool(q.get("abstain")), faq=q.get("faq"), evidence=q.get("evidence"),
-                municipality=q.get("municipality"), kind=q.get("kind", "question")))
-        for c in data.get("conversations", []):
-            out.append(LabelledQuestion(
-                id=c["id"], language=c["language"], question=c["question"], route=c["route"], abstain=False,
-                faq=c.get("faq"), history=c["history"], kind="followup"))
+        try:
+            out += _read_questions(path)
+        except (yaml.YAMLError, UnicodeDecodeError, KeyError, TypeError, AttributeError) as exc:
+            problem = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc).splitlines()[0]
+            raise ValueError(f"{path}: not a file of labelled questions ({problem})") from None
+    return out
+
+
+def _read_questions(path: Path) -> list[LabelledQuestion]:
+    out: list[LabelledQuestion] = []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for q in data.get("questions", []):
+        out.append(LabelledQuestion(
+            id=q["id"], language=q.get("language") or data.get("language", "mixed"), question=q["question"],
+            route=q["route"], abstain=bool(q.get("abstain")), faq=q.get("faq"), evidence=q.get("evidence"),
+            municipality=q.get("municipality"), kind=q.get("kind", "question")))
+    for c in data.get("conversations", []):
+        out.append(LabelledQuestion(
+            id=c["id"], language=c["language"], question=c["question"], route=c["route"], abstain=False,
+            faq=c.get("faq"), history=c["history"], kind="followup"))
     return out
 
 

@@ -72,3 +72,18 @@ def test_word_list_follows_a_reindex_of_changed_faq_files(tmp_path, monkeypatch)
     ingest(settings, [kb / "faq"], progress=False)
     service._faq_chunk("costs", "nl")  # the next request sees the re-index
     assert service.lexicon is not first and len(service.lexicon) > 1000
+
+
+def test_eval_refuses_a_broken_question_file_by_name(tmp_path):
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    folder = tmp_path / "questions"
+    folder.mkdir()
+    (folder / "nl.yaml").write_text("language: nl\nquestions:\n- id: x\n  question: [unclosed\n", encoding="utf-8")
+    out = CliRunner().invoke(app, ["eval", "--questions", str(folder)])
+    assert out.exit_code == 1 and "nl.yaml: not a file of labelled questions" in out.output
+    (folder / "nl.yaml").write_text("language: nl\nquestions:\n- id: x\n  question: Wat is MO?\n", encoding="utf-8")
+    out = CliRunner().invoke(app, ["eval", "--questions", str(folder)])
+    assert out.exit_code == 1 and "missing field 'route'" in out.output
