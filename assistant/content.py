@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.settings import LANGUAGES
 
@@ -127,6 +127,32 @@ class InterfaceText(BaseModel):
         return value
 
 
+class SearchTerms(BaseModel):
+    """``knowledge_base/search_terms/<lang>.yaml``: Dutch words of the publications and the words a
+    question in ``language`` uses for them (1-4 each), for keyword search across languages."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    language: str
+    status: Status = "draft"
+    terms: dict[str, list[str]]
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in LANGUAGES or value == "nl":
+            raise ValueError(f"language {value!r}: not one of the 16 languages other than nl")
+        return value
+
+    @field_validator("terms")
+    @classmethod
+    def _words(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for dutch, words in value.items():
+            if not 1 <= len(words) <= 4 or any(not w.strip() for w in words):
+                raise ValueError(f"term {dutch!r}: give 1 to 4 non-empty words")
+        return value
+
+
 def _yaml(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
@@ -139,6 +165,24 @@ def load_routes(kb: Path) -> RoutesFile:
 def load_glossary(kb: Path) -> Glossary:
     """The glossary."""
     return Glossary.model_validate(_yaml(kb / "glossary.yaml"))
+
+
+def load_search_terms(kb: Path) -> dict[str, SearchTerms]:
+    """Every ``search_terms/<lang>.yaml``, by language; a file whose name and language differ is refused."""
+    out: dict[str, SearchTerms] = {}
+    for path in sorted((kb / "search_terms").glob("*.yaml")):
+        try:
+            terms = SearchTerms.model_validate(_yaml(path))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise ValueError(f"{path.name}: {where}: {first['msg']}") from None
+        except yaml.YAMLError as exc:
+            raise ValueError(f"{path.name}: not valid YAML ({str(exc).splitlines()[0]})") from None
+        if terms.language != path.stem:
+            raise ValueError(f"{path.name}: says language {terms.language!r}")
+        out[terms.language] = terms
+    return out
 
 
 def load_interface(kb: Path) -> InterfaceText:
@@ -166,6 +210,8 @@ def review_status(kb: Path) -> dict[str, dict[str, Counter[str]]]:
             add("glossary", lang, status)
     for lang, status in load_interface(kb).status.items():
         add("interface", lang, status)
+    for lang, terms in load_search_terms(kb).items():
+        add("search terms", lang, terms.status)
     return report
 
 

@@ -5,6 +5,10 @@ interpretação" finds nothing by keyword. The curated FAQ (question phrasings a
 glossary are written in all 17 languages, sentence for sentence; which Dutch words keep appearing in
 the same sentences as a foreign word (Dice coefficient over aligned segments) gives that word's likely
 Dutch translations. No translation model is needed, and the list grows with the curated content.
+
+That text covers what the FAQ talks about, not every fact of the publications. The curated search
+terms (``knowledge_base/search_terms/<lang>.yaml``: the publications' most frequent Dutch words with
+the words a question in each language uses for them) fill that gap and are looked up first.
 """
 
 from __future__ import annotations
@@ -69,11 +73,43 @@ def parallel_segments(kb_dir: Path) -> list[dict[str, str]]:
     return out
 
 
-class DutchLexicon:
-    """Foreign word -> Dutch words, per language, from aligned parallel segments."""
+def _word_key(word: str) -> str:
+    return word.lower()[:PREFIX]
 
-    def __init__(self, segments: Iterable[dict[str, str]], dutch_key: Callable[[list[str]], list[str]]) -> None:
-        """``dutch_key`` maps Dutch words to the keys the keyword index compares (stems; '' for stop words)."""
+
+def term_table(terms: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Foreign word key -> Dutch words, from one language's search terms ({Dutch word: its words}).
+
+    A one-word translation always counts. In a phrase ("centre d'accueil") only words that are not
+    common across the list count, so "pour" or "the" never stands for a Dutch word."""
+    phrase_words: Counter[str] = Counter()
+    for words in terms.values():
+        for phrase in words:
+            parts = _WORD.findall(phrase)
+            if len(parts) > 1:
+                phrase_words.update({_word_key(p) for p in parts})
+    common = max(3, len(terms) // 100)
+    table: dict[str, list[str]] = defaultdict(list)
+    for dutch, words in terms.items():
+        for phrase in words:
+            parts = _WORD.findall(phrase)
+            for part in parts:
+                key = _word_key(part)
+                if part.isdigit() or (len(parts) > 1 and (len(part) < 4 or phrase_words[key] > common)):
+                    continue
+                if dutch not in table[key]:
+                    table[key].append(dutch)
+    return dict(table)
+
+
+class DutchLexicon:
+    """Foreign word -> Dutch words, per language, from the curated search terms and aligned parallel segments."""
+
+    def __init__(self, segments: Iterable[dict[str, str]], dutch_key: Callable[[list[str]], list[str]],
+                 terms: dict[str, dict[str, list[str]]] | None = None) -> None:
+        """``dutch_key`` maps Dutch words to the keys the keyword index compares (stems; '' for stop words);
+        ``terms`` are the curated search terms by language ({Dutch word: the language's words})."""
+        self._terms = {lang: term_table(t) for lang, t in (terms or {}).items()}
         self._table: dict[str, dict[str, list[str]]] = {}
         pair: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
         foreign: dict[str, Counter[str]] = defaultdict(Counter)
@@ -110,15 +146,14 @@ class DutchLexicon:
 
     def to_dutch(self, text: str, lang: str) -> str:
         """Dutch words for the words of ``text`` (written in ``lang``); empty when none are known."""
-        table = self._table.get(lang)
-        if not table:
-            return ""
+        curated, learned = self._terms.get(lang, {}), self._table.get(lang, {})
         out: list[str] = []
         for w in _WORD.findall(text):
-            for d in table.get(w.lower()[:PREFIX], []):
+            key = _word_key(w)
+            for d in curated.get(key) or learned.get(key, []):
                 if d not in out:
                     out.append(d)
         return " ".join(out)
 
     def __len__(self) -> int:
-        return sum(len(t) for t in self._table.values())
+        return sum(len(t) for t in self._table.values()) + sum(len(t) for t in self._terms.values())

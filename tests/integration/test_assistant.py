@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.evaluation import evaluate, load_questions
+from assistant.retrieval import SearchFilters
 from assistant.schemas import AskRequest, AskResponse, Turn
 from assistant.service import AssistantService
 
@@ -42,6 +43,24 @@ def test_quality_on_the_labelled_questions(report):
     assert report["hit_at_5"]["assistant"] >= report["hit_at_5"]["hybrid"] >= report["hit_at_5"]["keyword"]
     assert report["routing_accuracy"] >= 0.88
     assert min(v["assistant"] for v in report["hit_at_5_by_language"].values()) >= 0.6
+
+
+def test_search_terms_give_the_keyword_search_dutch_words(service):
+    """A fact only the annual report states, asked in Portuguese: the curated search terms give the
+    keyword query the Dutch words, which find the passage the embeddings and BM25 on the question miss."""
+    question = ("Quantos pedidos de interpretação social e de tradução foram tratados pela agência de "
+                "integração em 2022?")
+    evidence = "66.218 aanvragen sociaal tolken en vertalen"
+    dutch = service.lexicon.to_dutch(question, "pt")
+    assert {"aanvragen", "tolken", "vertalen"} <= set(dutch.split())
+    publications = SearchFilters(kind="publication")
+
+    def found(hits: list) -> bool:
+        return any(evidence in " ".join(h.doc.page_content.split()) for h in hits)
+
+    assert not found(service.retriever.search(question, 5, publications, mode="dense"))
+    assert not found(service.retriever.search(question, 5, publications))
+    assert found(service.retriever.search(question, 5, publications, keyword_queries=[dutch]))
 
 
 def test_contract_fields_and_cited_faq_in_the_askers_language(service):

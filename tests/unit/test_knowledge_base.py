@@ -137,8 +137,9 @@ def test_municipalities_cover_flanders_and_brussels():
 
 def test_review_report_counts_every_language():
     report = review_status(KB)
-    assert set(report) == {"faq", "route cards", "glossary", "interface"}
+    assert set(report) == {"faq", "route cards", "glossary", "interface", "search terms"}
     assert set(report["faq"]) == set(LANGUAGES)
+    assert set(report["search terms"]) == set(LANGUAGES) - {"nl"}
     assert sum(report["faq"]["ti"].values()) == len(ENTRIES)
     out = CliRunner().invoke(app, ["kb", "review"])
     assert out.exit_code == 0 and "ti" in out.output and "draft" in out.output

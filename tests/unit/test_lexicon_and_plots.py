@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from langchain_core.documents import Document
 
 from assistant.components.keyword_index import dutch_word_keys
-from assistant.components.lexicon import DutchLexicon, parallel_segments
+from assistant.components.lexicon import DutchLexicon, parallel_segments, term_table
+from assistant.content import load_search_terms
 from assistant.evaluation_plots import plot_folder, write_plots
 from assistant.service import _brussels_only
+from assistant.settings import LANGUAGES
 
 KB = Path(__file__).resolve().parents[2] / "knowledge_base"
 
@@ -30,6 +33,46 @@ def test_lexicon_from_the_bundled_knowledge_base():
     assert len(segments) > 100 and all("nl" in s for s in segments)
     lexicon = DutchLexicon(segments, dutch_word_keys)
     assert len(lexicon) > 1000
+
+
+def test_curated_search_terms_come_before_learned_words():
+    segments = [{"nl": "De campagne loopt.", "fr": "La publicité tourne."}] * 3 + [
+        {"nl": f"zin {i}", "fr": f"phrase {i}"} for i in range(40)]
+    terms = {"fr": {"campagne": ["campagne", "campagnes de sensibilisation"], "metrotoestellen": ["rames de métro"],
+                    "toegekend": ["alloué", "accordé"], "voor": ["pour"], "aangeboden": ["offert pour"],
+                    "bestemd": ["prévu pour"], "geschikt": ["adapté pour"], "nodig": ["nécessaire pour"]}}
+    lexicon = DutchLexicon(segments, dutch_word_keys, terms)
+    # one-word translations and the telling words of a phrase count; "de", "pour" do not
+    assert lexicon.to_dutch("Combien a été alloué à cette campagne dans le métro ?", "fr").split() == [
+        "toegekend", "campagne", "metrotoestellen"]
+    assert lexicon.to_dutch("Combien pour les campagnes ?", "fr").split() == ["voor", "campagne"]
+    # without a curated word the learned one stands
+    assert "campagne" in lexicon.to_dutch("la publicité", "fr").split()
+    assert term_table({"rames": ["rames de métro"]}) == {"rames": ["rames"], "métro": ["rames"]}
+
+
+def test_search_terms_files_are_validated(tmp_path):
+    folder = tmp_path / "search_terms"
+    folder.mkdir()
+    (folder / "fr.yaml").write_text("language: fr\nterms:\n  campagne: [campagne]\n", encoding="utf-8")
+    assert load_search_terms(tmp_path)["fr"].terms == {"campagne": ["campagne"]}
+    for text, problem in [("language: de\nterms: {a: [b]}\n", "language"),
+                          ("language: fr\nterms: {a: []}\n", "1 to 4"),
+                          ("language: fr\nterms: {a: [b]}\nextra: 1\n", "extra"),
+                          ("language: fr\nterms: [\n", "not valid YAML")]:
+        (folder / "fr.yaml").write_text(text, encoding="utf-8")
+        with pytest.raises(ValueError, match=problem):
+            load_search_terms(tmp_path)
+    (folder / "fr.yaml").write_text("language: es\nterms: {a: [b]}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="fr.yaml: says language 'es'"):
+        load_search_terms(tmp_path)
+
+
+def test_bundled_search_terms_cover_every_language_but_dutch():
+    terms = load_search_terms(KB)
+    assert sorted(terms) == sorted(lang for lang in LANGUAGES if lang != "nl")
+    dutch = [list(t.terms) for t in terms.values()]
+    assert all(words == dutch[0] for words in dutch) and len(dutch[0]) >= 500
 
 
 def test_brussels_only_entries():
