@@ -13,16 +13,15 @@ import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from langchain_core.documents import Document
 
 from assistant.components.embedding import build_embeddings
 from assistant.components.keyword_index import KeywordIndex, dutch_word_keys, query_terms
-from assistant.components.lexicon import DutchLexicon, parallel_segments
+from assistant.components.lexicon import learn_lexicon, lexicon_sources_state
 from assistant.components.translation import SafeTranslator, build_translator
 from assistant.components.vector_store import ChunkStore, build_store
-from assistant.content import CuratedContent, load_search_terms
+from assistant.content import CuratedContent
 from assistant.generation import GenerativeAnswerer
 from assistant.guardrails import OutOfScopeDetector, is_instruction_attack
 from assistant.language import Detection, detect
@@ -65,8 +64,8 @@ class AssistantService:
         kb = settings.knowledge_base_dir
         self.content = CuratedContent(kb)
         self.municipalities = load_municipalities(kb)
-        self._lexicon_state = _curated_files_state(kb)
-        self.lexicon = _learn_lexicon(kb)
+        self._lexicon_state = lexicon_sources_state(kb)
+        self.lexicon = learn_lexicon(kb, dutch_word_keys)
         self.scope = OutOfScopeDetector(kb, self.embeddings, settings.data_dir / "cache")
         self.keywords.refresh()
         detect("warm up the language model")  # loads py3langid once, not on the first question
@@ -76,9 +75,9 @@ class AssistantService:
         if not self.keywords.refresh():
             return
         kb = self.settings.knowledge_base_dir
-        state = _curated_files_state(kb)
+        state = lexicon_sources_state(kb)
         if state != self._lexicon_state:
-            self.lexicon, self._lexicon_state = _learn_lexicon(kb), state
+            self.lexicon, self._lexicon_state = learn_lexicon(kb, dutch_word_keys), state
 
     # -- steps -------------------------------------------------------------------------------
     def _language(self, request: AskRequest) -> Detection:
@@ -329,25 +328,6 @@ class AssistantService:
             "sources": sources,
             "timings_ms": {k: round(v, 2) for k, v in timings.items()},
         })
-
-
-def _learn_lexicon(kb: Path) -> DutchLexicon:
-    """The Dutch word list from the curated parallel text and search terms of ``kb``.
-
-    A broken search-terms file is left out with a warning: keyword search then falls back to the
-    words learned from the FAQ, and ``wegwijs kb review`` names the file."""
-    try:
-        terms = {lang: t.terms for lang, t in load_search_terms(kb).items()}
-    except ValueError as exc:
-        log.warning("search terms not used: %s", exc)
-        terms = {}
-    return DutchLexicon(parallel_segments(kb), dutch_word_keys, terms)
-
-
-def _curated_files_state(kb: Path) -> tuple[tuple[str, int, int], ...]:
-    """Names, sizes and modification times of the files the Dutch word list is learned from."""
-    files = sorted([*(kb / "faq").glob("*.y*ml"), kb / "glossary.yaml", *(kb / "search_terms").glob("*.yaml")])
-    return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files if p.is_file())
 
 
 def _brussels_only(doc: Document) -> bool:

@@ -20,13 +20,21 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.components.keyword_index import dutch_word_keys  # noqa: E402
 from assistant.content import load_search_terms  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+from ingest.loaders import LoadError, load_file  # noqa: E402
+from ingest.pipeline import discover  # noqa: E402
 
 
 def candidates(kb: Path, top: int) -> list[str]:
     """The ``top`` Dutch words by paragraph frequency, in that order."""
+    files, _roots, _refused = discover([kb / "publications"])
     paragraphs = []
-    for path in sorted((kb / "publications").glob("*.txt")) + sorted((kb / "publications").glob("*.md")):
-        text = path.read_text(encoding="utf-8")
+    for path in files:
+        try:
+            text = load_file(path, int(Settings().max_file_mb * 1e6)).text
+        except LoadError as exc:
+            print(f"skipped: {exc}", file=sys.stderr)
+            continue
         paragraphs += [p for p in re.split(r"\n\s*\n", text) if len(p) > 40]
     df: Counter[str] = Counter()
     spelling: dict[str, Counter[str]] = defaultdict(Counter)

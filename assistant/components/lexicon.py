@@ -13,12 +13,17 @@ the words a question in each language uses for them) fill that gap and are looke
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import yaml
+
+from assistant.content import load_search_terms
+
+log = logging.getLogger(__name__)
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 _SENTENCE = re.compile(r"(?<=[.!?؟።])\s+")
@@ -82,17 +87,16 @@ def term_table(terms: dict[str, list[str]]) -> dict[str, list[str]]:
 
     A one-word translation always counts. In a phrase ("centre d'accueil") only words that are not
     common across the list count, so "pour" or "the" never stands for a Dutch word."""
+    split = {dutch: [_WORD.findall(phrase) for phrase in words] for dutch, words in terms.items()}
     phrase_words: Counter[str] = Counter()
-    for words in terms.values():
-        for phrase in words:
-            parts = _WORD.findall(phrase)
+    for phrases in split.values():
+        for parts in phrases:
             if len(parts) > 1:
                 phrase_words.update({_word_key(p) for p in parts})
     common = max(3, len(terms) // 100)
     table: dict[str, list[str]] = defaultdict(list)
-    for dutch, words in terms.items():
-        for phrase in words:
-            parts = _WORD.findall(phrase)
+    for dutch, phrases in split.items():
+        for parts in phrases:
             for part in parts:
                 key = _word_key(part)
                 if part.isdigit() or (len(parts) > 1 and (len(part) < 4 or phrase_words[key] > common)):
@@ -157,3 +161,23 @@ class DutchLexicon:
 
     def __len__(self) -> int:
         return sum(len(t) for t in self._table.values()) + sum(len(t) for t in self._terms.values())
+
+
+def learn_lexicon(kb_dir: Path, dutch_key: Callable[[list[str]], list[str]]) -> DutchLexicon:
+    """The Dutch word list from the curated parallel text and search terms of ``kb_dir``.
+
+    A broken search-terms file is left out with a warning: keyword search then falls back to the
+    words learned from the FAQ, and ``wegwijs kb review`` names the file."""
+    try:
+        terms = {lang: t.terms for lang, t in load_search_terms(kb_dir).items()}
+    except ValueError as exc:
+        log.warning("search terms not used: %s", exc)
+        terms = {}
+    return DutchLexicon(parallel_segments(kb_dir), dutch_key, terms)
+
+
+def lexicon_sources_state(kb_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of the files ``learn_lexicon`` reads (to notice a change)."""
+    files = sorted([*(kb_dir / "faq").glob("*.y*ml"), kb_dir / "glossary.yaml",
+                    *(kb_dir / "search_terms").glob("*.yaml")])
+    return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files if p.is_file())

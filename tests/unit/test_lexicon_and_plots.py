@@ -130,3 +130,18 @@ def test_eval_refuses_a_broken_question_file_by_name(tmp_path):
     (folder / "nl.yaml").write_text("language: nl\nquestions:\n- id: x\n  question: Wat is MO?\n", encoding="utf-8")
     out = CliRunner().invoke(app, ["eval", "--questions", str(folder)])
     assert out.exit_code == 1 and "missing field 'route'" in out.output
+
+
+def test_search_term_candidates_lists_only_words_the_files_lack(tmp_path):
+    import subprocess
+    import sys
+
+    script = KB.parent / "scripts" / "search_term_candidates.py"
+    # the bundled files were made from the top of this list: nothing is missing there
+    done = subprocess.run([sys.executable, str(script), "--top", "300"], capture_output=True, text=True, check=True)
+    assert done.stdout == ""
+    # without term files every frequent word is a candidate, most frequent first
+    (tmp_path / "publications").symlink_to(KB / "publications")
+    done = subprocess.run([sys.executable, str(script), "--top", "5", "--knowledge-base", str(tmp_path)],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["inburgeraars", "lokale", "besturen", "agentschap", "werken"]
