@@ -159,7 +159,8 @@ def kb_review() -> None:
     from assistant.content import review_status
     from assistant.settings import LANGUAGES
 
-    report = review_status(_settings().knowledge_base_dir)
+    problems: list[str] = []
+    report = review_status(_settings().knowledge_base_dir, problems)
     kinds = list(report)
     typer.echo("lang  " + "  ".join(f"{k:>22}" for k in kinds))
     for lang in LANGUAGES:
@@ -168,6 +169,10 @@ def kb_review() -> None:
             c = report[kind].get(lang)
             cells.append(f"{c['reviewed']:>4} reviewed {c['draft']:>4} draft" if c else f"{'missing':>22}")
         typer.echo(f"{lang:<5} " + "  ".join(cells))
+    for problem in problems:
+        typer.echo(f"not counted: {problem}", err=True)
+    if problems:
+        raise typer.Exit(1)
 
 
 @app.command("eval")

@@ -167,22 +167,36 @@ def load_glossary(kb: Path) -> Glossary:
     return Glossary.model_validate(_yaml(kb / "glossary.yaml"))
 
 
-def load_search_terms(kb: Path) -> dict[str, SearchTerms]:
-    """Every ``search_terms/<lang>.yaml``, by language; a file whose name and language differ is refused."""
+def load_search_terms(kb: Path, problems: list[str] | None = None) -> dict[str, SearchTerms]:
+    """Every ``search_terms/<lang>.yaml``, by language.
+
+    A broken file (invalid, or its name and language differ) raises ``ValueError`` naming it; when a
+    ``problems`` list is given, the reason is added there instead and the other files still load."""
     out: dict[str, SearchTerms] = {}
     for path in sorted((kb / "search_terms").glob("*.yaml")):
         try:
-            terms = SearchTerms.model_validate(_yaml(path))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            raise ValueError(f"{path.name}: {where}: {first['msg']}") from None
-        except yaml.YAMLError as exc:
-            raise ValueError(f"{path.name}: not valid YAML ({str(exc).splitlines()[0]})") from None
-        if terms.language != path.stem:
-            raise ValueError(f"{path.name}: says language {terms.language!r}")
+            terms = _read_search_terms(path)
+        except ValueError as exc:
+            if problems is None:
+                raise
+            problems.append(str(exc))
+            continue
         out[terms.language] = terms
     return out
+
+
+def _read_search_terms(path: Path) -> SearchTerms:
+    try:
+        terms = SearchTerms.model_validate(_yaml(path))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ValueError(f"{path.name}: {where}: {first['msg']}") from None
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path.name}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    if terms.language != path.stem:
+        raise ValueError(f"{path.name}: says language {terms.language!r}")
+    return terms
 
 
 def load_interface(kb: Path) -> InterfaceText:
@@ -190,8 +204,9 @@ def load_interface(kb: Path) -> InterfaceText:
     return InterfaceText.model_validate(_yaml(kb / "interface.yaml"))
 
 
-def review_status(kb: Path) -> dict[str, dict[str, Counter[str]]]:
-    """Per content type, per language: how many texts are draft and how many reviewed."""
+def review_status(kb: Path, problems: list[str] | None = None) -> dict[str, dict[str, Counter[str]]]:
+    """Per content type, per language: how many texts are draft and how many reviewed (a broken
+    search-terms file is named in ``problems`` when that list is given, see ``load_search_terms``)."""
     from ingest.faq import read_faq
 
     report: dict[str, dict[str, Counter[str]]] = {}
@@ -210,7 +225,7 @@ def review_status(kb: Path) -> dict[str, dict[str, Counter[str]]]:
             add("glossary", lang, status)
     for lang, status in load_interface(kb).status.items():
         add("interface", lang, status)
-    for lang, terms in load_search_terms(kb).items():
+    for lang, terms in load_search_terms(kb, problems).items():
         add("search terms", lang, terms.status)
     return report
 

@@ -166,13 +166,12 @@ class DutchLexicon:
 def learn_lexicon(kb_dir: Path, dutch_key: Callable[[list[str]], list[str]]) -> DutchLexicon:
     """The Dutch word list from the curated parallel text and search terms of ``kb_dir``.
 
-    A broken search-terms file is left out with a warning: keyword search then falls back to the
-    words learned from the FAQ, and ``wegwijs kb review`` names the file."""
-    try:
-        terms = {lang: t.terms for lang, t in load_search_terms(kb_dir).items()}
-    except ValueError as exc:
-        log.warning("search terms not used: %s", exc)
-        terms = {}
+    A broken search-terms file is left out with a warning: that language falls back to the words
+    learned from the FAQ, the others keep theirs, and ``wegwijs kb review`` names the file."""
+    problems: list[str] = []
+    terms = {lang: t.terms for lang, t in load_search_terms(kb_dir, problems).items()}
+    for problem in problems:
+        log.warning("search terms not used: %s", problem)
     return DutchLexicon(parallel_segments(kb_dir), dutch_key, terms)
 
 

@@ -160,6 +160,8 @@ with review_tab:
             rows.setdefault(lang, {"language": lang})[kind] = f"{c['reviewed']}/{c['reviewed'] + c['draft']}"
     if rows:
         st.dataframe(list(rows.values()), hide_index=True)
+    for problem in review.get("problems", []):
+        st.warning(problem)  # a broken knowledge-base file, named by the API
     entries = {e["id"]: e for e in review["faq"]}
     c1, c2 = st.columns(2)
     faq_id = c1.selectbox(T("faq_entry", "FAQ entry"), ["", *entries], key="review_faq",

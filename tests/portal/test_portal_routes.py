@@ -90,6 +90,15 @@ def test_review_errors_are_problems(client):
     assert client.get("/v1/kb/faq/..%2Fsecrets", headers=STAFF).status_code == 404
 
 
+def test_a_broken_search_terms_file_is_named_not_a_server_error(client, kb_copy):
+    (kb_copy / "search_terms" / "fr.yaml").write_text("language: fr\nterms: {campagne: []}\n", encoding="utf-8")
+    review = client.get("/v1/kb/review", headers=STAFF)
+    assert review.status_code == 200
+    body = review.json()
+    assert body["problems"] == ["fr.yaml: terms: Value error, term 'campagne': give 1 to 4 non-empty words"]
+    assert "fr" not in body["summary"]["search terms"] and "es" in body["summary"]["search terms"]
+
+
 def test_status_line_is_added_when_missing(tmp_path):
     path = tmp_path / "mo-test.yaml"
     text = (KB / "faq" / "mo-test.yaml").read_text(encoding="utf-8")

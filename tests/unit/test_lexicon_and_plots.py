@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,27 @@ def test_search_terms_files_are_validated(tmp_path):
     (folder / "fr.yaml").write_text("language: es\nterms: {a: [b]}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="fr.yaml: says language 'es'"):
         load_search_terms(tmp_path)
+
+
+def test_one_broken_search_terms_file_leaves_the_others_working(tmp_path, monkeypatch, caplog):
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+    from assistant.components.lexicon import learn_lexicon
+
+    kb = tmp_path / "kb"
+    shutil.copytree(KB, kb)
+    (kb / "search_terms" / "pt.yaml").write_text("language: pt\nterms: [\n", encoding="utf-8")
+    problems: list[str] = []
+    assert "pt" not in load_search_terms(kb, problems) and len(load_search_terms(kb, [])) == 15
+    assert problems == ["pt.yaml: not valid YAML (while parsing a flow node)"]
+    lexicon = learn_lexicon(kb, dutch_word_keys)
+    assert "search terms not used: pt.yaml" in caplog.text
+    assert lexicon.to_dutch("Quantas solicitações de intérpretes?", "pt") == "tolk"  # learned from the FAQ
+    assert "campagne" in lexicon.to_dutch("campaña", "es").split()
+    monkeypatch.setenv("WEGWIJS_KNOWLEDGE_BASE_DIR", str(kb))
+    out = CliRunner().invoke(app, ["kb", "review"])
+    assert out.exit_code == 1 and "not counted: pt.yaml: not valid YAML" in out.output and "search terms" in out.output
 
 
 def test_bundled_search_terms_cover_every_language_but_dutch():

@@ -85,10 +85,11 @@ def _faq_path(state: State, faq_id: str) -> Path:
 
 @router.get("/review")
 def review(state: State) -> dict:
-    """Draft and reviewed counts per content type and language, and each FAQ entry's status per language."""
+    """Draft and reviewed counts per content type and language, each FAQ entry's status, and broken files."""
     kb = state.settings.knowledge_base_dir
+    problems: list[str] = []
     summary = {kind: {lang: {"draft": c.get("draft", 0), "reviewed": c.get("reviewed", 0)}
-                      for lang, c in langs.items()} for kind, langs in review_status(kb).items()}
+                      for lang, c in langs.items()} for kind, langs in review_status(kb, problems).items()}
     faq: list[dict[str, Any]] = []
     for path in sorted((kb / "faq").glob("*.yaml")):
         try:
@@ -99,7 +100,7 @@ def review(state: State) -> dict:
         faq.append({"id": entry.id, "route": entry.route,
                     "status": {lang: tr.status for lang, tr in entry.translations.items()},
                     "missing": entry.missing_languages()})
-    return {"summary": summary, "faq": faq}
+    return {"summary": summary, "faq": faq, "problems": problems}
 
 
 @router.get("/faq/{faq_id}")
