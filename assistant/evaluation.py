@@ -98,11 +98,11 @@ def evaluate(service: AssistantService, questions: list[LabelledQuestion], progr
     for q in tqdm(questions, desc="evaluating", unit="question", disable=not progress):
         request = AskRequest(question=q.question, history=[Turn(**t) for t in q.history])
         start = time.perf_counter()
-        resp = service.ask(request)
+        resp, decision = service.ask_explained(request)
         elapsed = (time.perf_counter() - start) * 1000
         row = {"id": q.id, "language": q.language, "kind": q.kind, "expected_route": q.route,
                "route": resp.route.id, "expected_abstain": q.abstain, "abstained": resp.abstained,
-               "latency_ms": elapsed, "timings": resp.timings_ms}
+               "abstain_reason": decision.abstain_reason, "latency_ms": elapsed, "timings": resp.timings_ms}
         if not q.abstain:
             row["hit_assistant"] = is_hit(q, _response_hits(resp, service))
             text = service._search_text(request)

@@ -72,10 +72,12 @@ class OutOfScopeDetector:
             except OSError:
                 pass
 
-    def nearest(self, query_vector: list[float]) -> ScopeMatch | None:
-        """The closest out-of-scope example, or None when there are none."""
-        if not len(self.labels):
+    def nearest(self, query_vector: list[float], action: str | None = None) -> ScopeMatch | None:
+        """The closest out-of-scope example (of one ``action`` when given), or None when there are none."""
+        rows = [i for i, (_cat, act) in enumerate(self.labels) if action is None or act == action]
+        if not rows:
             return None
-        sims = self.vectors @ np.asarray(query_vector, dtype=np.float32)
-        i = int(np.argmax(sims))
-        return ScopeMatch(self.labels[i][0], self.labels[i][1], float(sims[i]))
+        sims = self.vectors[rows] @ np.asarray(query_vector, dtype=np.float32)
+        best = int(np.argmax(sims))
+        i = rows[best]
+        return ScopeMatch(self.labels[i][0], self.labels[i][1], float(sims[best]))

@@ -8,11 +8,9 @@ the asker's language). Document text is only ever quoted, never followed as inst
 from __future__ import annotations
 
 import logging
-import math
 import re
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from langchain_core.documents import Document
 
@@ -22,6 +20,7 @@ from assistant.components.lexicon import learn_lexicon, lexicon_sources_state
 from assistant.components.translation import SafeTranslator, build_translator
 from assistant.components.vector_store import ChunkStore, build_store
 from assistant.content import CuratedContent
+from assistant.decision import Decision, FaqRanking, decide
 from assistant.generation import GenerativeAnswerer
 from assistant.guardrails import OutOfScopeDetector, is_instruction_attack
 from assistant.language import Detection, detect
@@ -33,20 +32,6 @@ from assistant.settings import LANGUAGES, Settings
 log = logging.getLogger(__name__)
 #: Weight of an FAQ entry's keyword (BM25) rank next to its embedding similarity, see ``_rank_faq``.
 FAQ_KEYWORD_BONUS = 0.01
-
-
-@dataclass
-class Decision:
-    """What the evidence says: the best FAQ entry, the route, and whether to abstain (and why)."""
-
-    faq_id: str | None = None
-    faq_similarity: float = 0.0
-    route: str = "none"
-    abstain_reason: str | None = None  # out_of_scope | weak_evidence | personal_data | instructions
-    route_votes: dict[str, float] = field(default_factory=dict)
-    scope_similarity: float = 0.0
-    scope_action: str = ""
-    publication_similarity: float = 0.0
 
 
 class AssistantService:
@@ -108,7 +93,7 @@ class AssistantService:
         return request.question
 
     def _rank_faq(self, text: str, vector: list[float],
-                  municipality: Municipality | None) -> list[tuple[str, float, float, str]]:
+                  municipality: Municipality | None) -> FaqRanking:
         """FAQ entries best first: (faq_id, ranking score, best similarity, route).
 
         An entry scores the mean of its two nearest phrasings (agreement across languages beats one
@@ -141,7 +126,7 @@ class AssistantService:
         result = self.translator.translate(text, source, "nl")
         return result.text if result.machine_translated else None
 
-    def _dutch_expansion(self, entries: list[tuple[str, float, float, str]]) -> list[str]:
+    def _dutch_expansion(self, entries: FaqRanking) -> list[str]:
         """Dutch question phrasings of the given FAQ entries, as extra keyword queries."""
         out = []
         for fid, *_ in entries:
@@ -150,38 +135,14 @@ class AssistantService:
                 out.append(doc.page_content)
         return out
 
-    def _decide(self, question: str, vector: list[float], faq_ranked: list[tuple[str, float, float, str]],
+    def _decide(self, question: str, vector: list[float], faq_ranked: FaqRanking,
                 pub_hits: list[Hit], history_route: str | None) -> Decision:
-        s = self.settings
-        decision = Decision()
         if is_instruction_attack(question):
-            decision.abstain_reason = "instructions"
-            return decision
-        # Route: a vote of the nearest FAQ entries, weighted by how close each is to the best.
-        if faq_ranked:
-            top_score = faq_ranked[0][1]
-            votes: dict[str, float] = defaultdict(float)
-            for _fid, score, _sim, route in faq_ranked[:8]:
-                votes[route] += math.exp((score - top_score) / 0.01)
-            decision.route_votes = dict(votes)
-            decision.faq_id, decision.faq_similarity = faq_ranked[0][0], faq_ranked[0][2]
-            decision.route = max(votes, key=lambda r: votes[r])
-        if history_route and decision.faq_similarity < s.faq_answer_threshold:
-            decision.route = history_route
-        scope = self.scope.nearest(vector)
-        pub_best = max((h.dense or 0.0 for h in pub_hits), default=0.0)
-        decision.publication_similarity = pub_best
-        if scope:
-            decision.scope_similarity, decision.scope_action = scope.similarity, scope.action
-        in_scope = max(decision.faq_similarity, pub_best - s.publication_offset)
-        margin = s.refusal_margin if scope and scope.action == "refuse" else s.scope_margin
-        if scope and scope.similarity > in_scope + margin:
-            decision.abstain_reason = "personal_data" if scope.action == "refuse" else "out_of_scope"
-        elif decision.faq_similarity < s.faq_evidence_threshold and pub_best < s.publication_threshold:
-            decision.abstain_reason = "weak_evidence"
-        if decision.abstain_reason:
-            decision.route = history_route or "none"
-        return decision
+            return Decision(abstain_reason="instructions")
+        refuse, abstain = self.scope.nearest(vector, "refuse"), self.scope.nearest(vector, "abstain")
+        return decide(faq_ranked, max((h.dense or 0.0 for h in pub_hits), default=0.0),
+                      abstain.similarity if abstain else 0.0, refuse.similarity if refuse else 0.0,
+                      history_route, self.settings)
 
     def _faq_chunk(self, faq_id: str, lang: str) -> Document | None:
         self._refresh()
@@ -202,7 +163,7 @@ class AssistantService:
         best = sorted(scored, reverse=True)[:3]
         return " ".join(s for _, _, s in sorted(best, key=lambda t: t[1]))
 
-    def _sources(self, faq_doc: Document | None, faq_ranked: list[tuple[str, float, float, str]],
+    def _sources(self, faq_doc: Document | None, faq_ranked: FaqRanking,
                  pub_hits: list[Hit], lang: str) -> list[dict]:
         """With a curated answer: its FAQ chunk, the next three entries, then one publication passage.
         Without one: publication passages first, then the two nearest entries. FAQ chunks are given
@@ -229,6 +190,10 @@ class AssistantService:
     # -- the use case ------------------------------------------------------------------------
     def ask(self, request: AskRequest) -> AskResponse:
         """Answer one question following the /v1/ask contract."""
+        return self.ask_explained(request)[0]
+
+    def ask_explained(self, request: AskRequest) -> tuple[AskResponse, Decision]:
+        """The answer, and the decision with the signals behind it (for evaluation and calibration)."""
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
         lang = self._language(request)
@@ -317,7 +282,7 @@ class AssistantService:
                     machine_translated, original_answer = False, None
         timings["compose"] = (time.perf_counter() - t) * 1000
         timings["total"] = (time.perf_counter() - t0) * 1000
-        return AskResponse.model_validate({
+        response = AskResponse.model_validate({
             "answer": "\n\n".join(p for p in answer_parts if p),
             "language": lang.language,
             "detected_language": lang.detected,
@@ -328,6 +293,7 @@ class AssistantService:
             "sources": sources,
             "timings_ms": {k: round(v, 2) for k, v in timings.items()},
         })
+        return response, decision
 
 
 def _brussels_only(doc: Document) -> bool:

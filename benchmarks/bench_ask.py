@@ -40,7 +40,7 @@ def main() -> None:
     print(f"{len(failures)} questions with a wrong route, abstention or missing evidence:")
     for f in failures:
         print(f"  {f['id']}: route {f['expected_route']}->{f['route']}, abstain {f['expected_abstain']}->"
-              f"{f['abstained']}, evidence found: {f.get('hit_assistant')}")
+              f"{f['abstained']} ({f['abstain_reason'] or 'answered'}), evidence found: {f.get('hit_assistant')}")
     plots = write_report(report, args.out, plots=not args.no_plots)
     print(f"report: {args.out}")
     for path in plots:

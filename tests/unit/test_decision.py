@@ -1,0 +1,86 @@
+"""The decision rule (route and abstention) on hand-made signals, and the calibration around it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.decision import Decision, abstain_reason, decide
+from assistant.settings import Settings
+
+pytestmark = pytest.mark.unit
+
+S = Settings(refusal_margin=-0.01, scope_margin=0.01, faq_evidence_threshold=0.82, publication_threshold=0.80,
+             publication_offset=0.03, faq_answer_threshold=0.865)
+
+
+def ranking(*rows: tuple[str, float, str]) -> list[tuple[str, float, float, str]]:
+    return [(fid, score, score, route) for fid, score, route in rows]
+
+
+def test_route_is_that_of_the_best_entry_however_many_registration_entries_follow():
+    faq = ranking(("after-trajectory", 0.87, "practice"), ("trajectory-guidance", 0.869, "registration"),
+                  ("certificate-attest", 0.868, "registration"), ("costs", 0.867, "registration"))
+    d = decide(faq, 0.8, 0.7, 0.7, None, S)
+    assert (d.route, d.faq_id, d.abstain_reason) == ("practice", "after-trajectory", None)
+
+
+def test_a_weak_follow_up_keeps_the_route_of_the_conversation():
+    faq = ranking(("costs", 0.85, "registration"))
+    assert decide(faq, 0.81, 0.7, 0.7, "mo", S).route == "mo"
+    # a question that matches an entry well starts a new topic
+    assert decide(ranking(("nt2-where", 0.9, "nt2")), 0.81, 0.7, 0.7, "mo", S).route == "nt2"
+
+
+def test_off_topic_example_nearer_than_the_evidence_abstains_with_route_none():
+    d = decide(ranking(("costs", 0.84, "registration")), 0.83, 0.86, 0.7, None, S)
+    assert d.abstain_reason == "out_of_scope" and d.route == "none"
+    # within the margin the evidence wins
+    assert decide(ranking(("costs", 0.84, "registration")), 0.83, 0.845, 0.7, None, S).abstain_reason is None
+
+
+def test_personal_data_is_refused_even_when_an_off_topic_example_is_nearer():
+    # Judged apart: the off-topic example (0.87) must not hide the personal-data one (0.855) that is
+    # within the refusal margin of the evidence (0.86).
+    d = decide(ranking(("mo-test", 0.86, "mo")), 0.8, 0.87, 0.855, None, S)
+    assert d.abstain_reason == "personal_data"
+    assert decide(ranking(("mo-test", 0.86, "mo")), 0.8, 0.7, 0.84, None, S).abstain_reason is None
+
+
+def test_weak_evidence_abstains_and_publication_similarity_counts_with_its_offset():
+    assert abstain_reason(Decision(faq_similarity=0.81, publication_similarity=0.79), S) == "weak_evidence"
+    assert abstain_reason(Decision(faq_similarity=0.81, publication_similarity=0.81), S) is None
+    # a strong publication passage (0.90 - 0.03 offset) outweighs an off-topic example at 0.87
+    assert abstain_reason(Decision(faq_similarity=0.80, publication_similarity=0.90, abstain_similarity=0.875), S) is None
+
+
+def test_calibration_picks_the_best_cell_and_breaks_ties_by_its_neighbours():
+    from benchmarks.calibrate import accuracy, choose
+
+    acc = np.array([[0.9, 0.5, 0.5], [0.5, 0.8, 0.9], [0.5, 0.85, 0.85]])
+    assert choose(acc) == (1, 2)  # both 0.9 cells tie; (1, 2) has the better neighbourhood
+    rows = [(True, Decision(faq_similarity=0.84, abstain_similarity=0.86)),
+            (False, Decision(faq_similarity=0.88, abstain_similarity=0.86)),
+            (True, Decision(abstain_reason="instructions"))]
+    assert accuracy(rows, S) == 1.0
+    assert accuracy(rows, S.model_copy(update={"scope_margin": 0.05})) == pytest.approx(2 / 3)
+
+
+def test_out_of_scope_detector_finds_the_nearest_example_of_each_kind(tmp_path):
+    from assistant.components.embedding import FakeEmbeddings
+    from assistant.guardrails import OutOfScopeDetector
+
+    (tmp_path / "out_of_scope.yaml").write_text(
+        "categories:\n"
+        "  - {id: weather, action: abstain, examples: {en: ['will it rain in Ghent tomorrow']}}\n"
+        "  - {id: personal_data, action: refuse, examples: {en: ['give me the address of my neighbour']}}\n",
+        encoding="utf-8")
+    fake = FakeEmbeddings()
+    detector = OutOfScopeDetector(tmp_path, fake, tmp_path / "cache")
+    question = fake.embed_query("will it rain at the address of my neighbour tomorrow")
+    nearest, abstain, refuse = (detector.nearest(question), detector.nearest(question, "abstain"),
+                                detector.nearest(question, "refuse"))
+    assert abstain is not None and refuse is not None and nearest is not None
+    assert (abstain.category, refuse.category) == ("weather", "personal_data")
+    assert nearest.similarity == max(abstain.similarity, refuse.similarity)
+    assert detector.nearest(question, "no-such-action") is None
