@@ -36,13 +36,13 @@ def test_labelled_set_has_every_language():
 
 
 def test_quality_on_the_labelled_questions(report):
-    # Floors this code reaches today (see the issue note); the issue's targets are higher.
-    assert report["abstention_accuracy"] >= 0.95
+    # The issue's targets, on the labelled set (the held-out sets are reported by bench_ask.py).
+    assert report["abstention_accuracy"] >= 0.90  # 0.965 measured
     assert report["followup_hit"] >= 0.85
-    assert report["hit_at_5"]["assistant"] >= 0.90  # 0.927 measured; margin for a few questions of noise
+    assert report["hit_at_5"]["assistant"] >= 0.90  # 0.936 measured
     assert report["hit_at_5"]["assistant"] >= report["hit_at_5"]["hybrid"] >= report["hit_at_5"]["keyword"]
-    assert report["routing_accuracy"] >= 0.90  # 0.909 measured
-    assert min(v["assistant"] for v in report["hit_at_5_by_language"].values()) >= 0.6
+    assert report["routing_accuracy"] >= 0.90  # 0.937 measured
+    assert min(v["assistant"] for v in report["hit_at_5_by_language"].values()) >= 0.80  # 0.833 measured (pl, ps, pt, ro, so, sq, ti)
 
 
 def test_search_terms_give_the_keyword_search_dutch_words(service):

@@ -167,3 +167,24 @@ def test_search_term_candidates_lists_only_words_the_files_lack(tmp_path):
     done = subprocess.run([sys.executable, str(script), "--top", "5", "--knowledge-base", str(tmp_path)],
                           capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["inburgeraars", "lokale", "besturen", "agentschap", "werken"]
+
+
+def test_dutch_words_of_the_question_rank_the_faq_entry_that_uses_them(tmp_path):
+    """A question the embedder reads poorly still moves towards its entry when the search terms give
+    its Dutch words: they are matched against the Dutch entries, and the best match earns the full
+    keyword bonus, the next ones less, entries without those words nothing."""
+    from assistant.service import FAQ_KEYWORD_BONUS, AssistantService
+    from assistant.settings import Settings
+    from ingest.pipeline import ingest
+
+    settings = Settings(data_dir=tmp_path / "data", embedding_mode="fake", knowledge_base_dir=KB)
+    ingest(settings, [KB / "faq"], progress=False)
+    service = AssistantService(settings)
+    question = "ናይ ዩኒቨርሲቲ ዲግሪ ካብ ኢትዮጵያ ኣለኒ።"
+    vector = service.embeddings.embed_query(question)
+    without = {row[0]: row[1] for row in service._rank_faq(question, vector, None)}
+    with_words = {row[0]: row[1] for row in service._rank_faq(question, vector, None, "erkenning diploma")}
+    gain = {fid: with_words[fid] - without[fid] for fid in without}
+    assert max(gain, key=lambda f: gain[f]) == "diploma-recognition"
+    assert gain["diploma-recognition"] == pytest.approx(FAQ_KEYWORD_BONUS)
+    assert gain["mo-online"] == 0 and gain["practice-buddy"] == 0
