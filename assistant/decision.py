@@ -55,8 +55,10 @@ def abstain_reason(d: Decision, t: Thresholds) -> str | None:
 
 
 def decide(faq_ranked: FaqRanking, publication_similarity: float, abstain_similarity: float,
-           refuse_similarity: float, history_route: str | None, t: Thresholds) -> Decision:
-    """Route and abstention for one question (instruction attacks are caught before this)."""
+           refuse_similarity: float, history_route: str | None, t: Thresholds,
+           refuse_category: str = "personal_data") -> Decision:
+    """Route and abstention for one question; ``refuse_category`` is the category of the nearest
+    refuse example, so an instruction change the patterns missed still gets its own refusal."""
     d = Decision(publication_similarity=publication_similarity, abstain_similarity=abstain_similarity,
                  refuse_similarity=refuse_similarity)
     # Route: that of the best FAQ entry. A weighted vote of the 8 nearest entries was measured against
@@ -67,6 +69,8 @@ def decide(faq_ranked: FaqRanking, publication_similarity: float, abstain_simila
     if history_route and d.faq_similarity < t.faq_answer_threshold:
         d.route = history_route
     d.abstain_reason = abstain_reason(d, t)
+    if d.abstain_reason == "personal_data" and refuse_category == "instructions":
+        d.abstain_reason = "instructions"
     if d.abstain_reason:
         d.route = history_route or "none"
     return d

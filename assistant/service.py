@@ -149,7 +149,7 @@ class AssistantService:
         refuse, abstain = self.scope.nearest(vector, "refuse"), self.scope.nearest(vector, "abstain")
         return decide(faq_ranked, max((h.dense or 0.0 for h in pub_hits), default=0.0),
                       abstain.similarity if abstain else 0.0, refuse.similarity if refuse else 0.0,
-                      history_route, self.settings)
+                      history_route, self.settings, refuse.category if refuse else "personal_data")
 
     def _faq_chunk(self, faq_id: str, lang: str) -> Document | None:
         self._refresh()

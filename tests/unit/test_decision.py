@@ -84,3 +84,9 @@ def test_out_of_scope_detector_finds_the_nearest_example_of_each_kind(tmp_path):
     assert (abstain.category, refuse.category) == ("weather", "personal_data")
     assert nearest.similarity == max(abstain.similarity, refuse.similarity)
     assert detector.nearest(question, "no-such-action") is None
+
+
+def test_an_instruction_change_found_by_its_examples_gets_the_instruction_refusal():
+    faq = ranking(("mo-test", 0.86, "mo"))
+    assert decide(faq, 0.8, 0.7, 0.87, None, S, refuse_category="instructions").abstain_reason == "instructions"
+    assert decide(faq, 0.8, 0.7, 0.87, None, S, refuse_category="personal_data").abstain_reason == "personal_data"
