@@ -58,6 +58,24 @@ def ingest(
     typer.secho(title, bold=True)
     for line in report.summary_lines():
         typer.echo(line)
+    if not dry_run:
+        _prepare_scope_detectors(quiet)
+
+
+def _prepare_scope_detectors(quiet: bool) -> None:
+    """Embed the off-topic examples and train the off-topic classifier now (cached per content), so
+    the API's first start after a knowledge-base change does not spend a minute on it."""
+    from assistant.components.embedding import build_embeddings
+    from assistant.guardrails import OutOfScopeDetector
+    from assistant.scope_classifier import ScopeClassifier
+
+    settings = _settings()
+    if not quiet:
+        typer.echo("preparing the off-topic detectors (about a minute after the knowledge base changed)")
+    embeddings = build_embeddings(settings)
+    cache = settings.data_dir / "cache"
+    OutOfScopeDetector(settings.knowledge_base_dir, embeddings, cache)
+    ScopeClassifier(settings.knowledge_base_dir, embeddings, cache)
 
 
 @index_app.command("stats")

@@ -22,6 +22,7 @@ class Thresholds(Protocol):
     publication_offset: float
     scope_margin: float
     refusal_margin: float
+    off_topic_threshold: float
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Decision:
     publication_similarity: float = 0.0
     abstain_similarity: float = 0.0  # nearest off-topic example
     refuse_similarity: float = 0.0  # nearest personal-data or instruction-change example
+    off_topic_probability: float = 0.0  # of the linear classifier (scope_classifier.py)
 
 
 def abstain_reason(d: Decision, t: Thresholds) -> str | None:
@@ -49,6 +51,8 @@ def abstain_reason(d: Decision, t: Thresholds) -> str | None:
         return "personal_data"
     if d.abstain_similarity and d.abstain_similarity > in_scope + t.scope_margin:
         return "out_of_scope"
+    if d.off_topic_probability > t.off_topic_threshold:
+        return "out_of_scope"  # a topic no example covers, recognised by the classifier
     if d.faq_similarity < t.faq_evidence_threshold and d.publication_similarity < t.publication_threshold:
         return "weak_evidence"
     return None
@@ -56,11 +60,11 @@ def abstain_reason(d: Decision, t: Thresholds) -> str | None:
 
 def decide(faq_ranked: FaqRanking, publication_similarity: float, abstain_similarity: float,
            refuse_similarity: float, history_route: str | None, t: Thresholds,
-           refuse_category: str = "personal_data") -> Decision:
+           refuse_category: str = "personal_data", off_topic_probability: float = 0.0) -> Decision:
     """Route and abstention for one question; ``refuse_category`` is the category of the nearest
     refuse example, so an instruction change the patterns missed still gets its own refusal."""
     d = Decision(publication_similarity=publication_similarity, abstain_similarity=abstain_similarity,
-                 refuse_similarity=refuse_similarity)
+                 refuse_similarity=refuse_similarity, off_topic_probability=off_topic_probability)
     # Route: that of the best FAQ entry. A weighted vote of the 8 nearest entries was measured against
     # it (same index, one run): the vote favoured registration, which has 16 of the 40 entries, and
     # routed 0.902 / 0.906 / 0.847 on eval questions / holdout / holdout2 against 0.923 / 0.929 / 0.882.

@@ -27,6 +27,7 @@ from assistant.language import Detection, detect
 from assistant.municipalities import Municipality, load_municipalities, serving_organisation
 from assistant.retrieval import Hit, HybridRetriever, SearchFilters
 from assistant.schemas import AskRequest, AskResponse
+from assistant.scope_classifier import ScopeClassifier
 from assistant.settings import LANGUAGES, Settings
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class AssistantService:
         self._lexicon_state = lexicon_sources_state(kb)
         self.lexicon = learn_lexicon(kb, dutch_word_keys)
         self.scope = OutOfScopeDetector(kb, self.embeddings, settings.data_dir / "cache")
+        self.scope_classifier = ScopeClassifier(kb, self.embeddings, settings.data_dir / "cache")
         self.keywords.refresh()
         detect("warm up the language model")  # loads py3langid once, not on the first question
 
@@ -149,7 +151,8 @@ class AssistantService:
         refuse, abstain = self.scope.nearest(vector, "refuse"), self.scope.nearest(vector, "abstain")
         return decide(faq_ranked, max((h.dense or 0.0 for h in pub_hits), default=0.0),
                       abstain.similarity if abstain else 0.0, refuse.similarity if refuse else 0.0,
-                      history_route, self.settings, refuse.category if refuse else "personal_data")
+                      history_route, self.settings, refuse.category if refuse else "personal_data",
+                      self.scope_classifier.probability(vector))
 
     def _faq_chunk(self, faq_id: str, lang: str) -> Document | None:
         self._refresh()

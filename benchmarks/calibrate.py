@@ -5,7 +5,8 @@
 
 Every question is asked once; the signals behind its decision (nearest FAQ phrasing, best publication
 passage, nearest off-topic and nearest personal-data example) are kept, and the rule of
-``assistant.decision.abstain_reason`` is replayed over a grid of ``scope_margin`` x ``refusal_margin``.
+``assistant.decision.abstain_reason`` is replayed over a grid of ``scope_margin`` x ``refusal_margin``
+x ``off_topic_threshold`` (the linear classifier's cut-off).
 The pair chosen is the best on the pooled ``--questions`` folders, ties broken by the mean accuracy of its grid
 neighbours (a plateau beats a spike). The held-out ``--check`` sets are reported, never used to choose.
 Writes the JSON report and a heat map (``<out dir>/<out stem>/abstention_grid.png``).
@@ -32,6 +33,7 @@ from assistant.settings import Settings  # noqa: E402
 
 SCOPE_MARGINS = np.round(np.arange(-0.03, 0.0451, 0.005), 3)
 REFUSAL_MARGINS = np.round(np.arange(-0.05, 0.0251, 0.005), 3)
+OFF_TOPIC_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)  # 1.0: the classifier never decides
 
 
 def collect(service: AssistantService, folder: Path) -> list[tuple[bool, Decision]]:
@@ -55,19 +57,19 @@ def accuracy(rows: list[tuple[bool, Decision]], settings: Settings) -> float:
 
 
 def grid(rows: list[tuple[bool, Decision]], settings: Settings) -> np.ndarray:
-    """Accuracy for every (scope_margin, refusal_margin) pair."""
-    return np.array([[accuracy(rows, replace_margins(settings, float(sm), float(rm))) for rm in REFUSAL_MARGINS]
-                     for sm in SCOPE_MARGINS])
+    """Accuracy for every (off_topic_threshold, scope_margin, refusal_margin) triple."""
+    return np.array([[[accuracy(rows, replace_margins(settings, float(sm), float(rm), tau)) for rm in REFUSAL_MARGINS]
+                      for sm in SCOPE_MARGINS] for tau in OFF_TOPIC_THRESHOLDS])
 
 
-def choose(acc: np.ndarray) -> tuple[int, int]:
+def choose(acc: np.ndarray) -> tuple[int, ...]:
     """Grid cell with the best accuracy; ties go to the cell whose neighbours score best."""
     padded = np.pad(acc, 1, mode="edge")
-    neighbours = np.asarray(sum(padded[1 + di: 1 + di + acc.shape[0], 1 + dj: 1 + dj + acc.shape[1]]
-                     for di in (-1, 0, 1) for dj in (-1, 0, 1))) / 9
+    shifts = np.stack(np.meshgrid(*[(-1, 0, 1)] * acc.ndim, indexing="ij"), -1).reshape(-1, acc.ndim)
+    neighbours = np.mean([padded[tuple(slice(1 + d, 1 + d + n) for d, n in zip(shift, acc.shape, strict=True))]
+                          for shift in shifts], axis=0)
     best = np.flatnonzero(acc == acc.max())
-    i = best[int(np.argmax(neighbours.flat[best]))]
-    return int(i // acc.shape[1]), int(i % acc.shape[1])
+    return tuple(int(i) for i in np.unravel_index(best[int(np.argmax(neighbours.flat[best]))], acc.shape))
 
 
 def plot(acc: np.ndarray, current: tuple[float, float], chosen: tuple[float, float], path: Path) -> Path:
@@ -81,6 +83,7 @@ def plot(acc: np.ndarray, current: tuple[float, float], chosen: tuple[float, flo
     extent = (REFUSAL_MARGINS[0], REFUSAL_MARGINS[-1], SCOPE_MARGINS[0], SCOPE_MARGINS[-1])
     im = ax.imshow(acc, origin="lower", aspect="auto", extent=extent, cmap="viridis")
     fig.colorbar(im, ax=ax, label="abstention accuracy (questions it was chosen on)")
+    ax.set_title("at the chosen off_topic_threshold")
     ax.plot(current[1], current[0], "wo", label=f"current {current}")
     ax.plot(chosen[1], chosen[0], "r*", markersize=14, label=f"chosen {chosen}")
     ax.set_xlabel("refusal_margin")
@@ -116,10 +119,11 @@ def main() -> None:
     tuning = [row for rows in tuned.values() for row in rows]
     checks = {folder.name: collect(service, folder) for folder in args.check}
     acc = grid(tuning, settings)
-    i, j = choose(acc)
-    chosen = replace_margins(settings, float(SCOPE_MARGINS[i]), float(REFUSAL_MARGINS[j]))
-    report: dict = {"grid": {"scope_margin": SCOPE_MARGINS.tolist(), "refusal_margin": REFUSAL_MARGINS.tolist(),
-                             "tuning_accuracy": np.round(acc, 3).tolist()}, "sets": {}}
+    t, i, j = choose(acc)
+    chosen = replace_margins(settings, float(SCOPE_MARGINS[i]), float(REFUSAL_MARGINS[j]), OFF_TOPIC_THRESHOLDS[t])
+    report: dict = {"grid": {"off_topic_threshold": list(OFF_TOPIC_THRESHOLDS), "scope_margin": SCOPE_MARGINS.tolist(),
+                             "refusal_margin": REFUSAL_MARGINS.tolist(), "tuning_accuracy": np.round(acc, 3).tolist()},
+                    "sets": {}}
     print(f"{'set':<12} {'questions':>9}  {'current':>8}  {'chosen':>8}  errors (current -> chosen)")
     sets = {"+".join(tuned): tuning, **tuned, **checks} if len(tuned) > 1 else {**tuned, **checks}
     for name, rows in sets.items():
@@ -129,19 +133,23 @@ def main() -> None:
         print(f"{name:<12.40} {len(rows):>9}  {now:>8.3f}  {new:>8.3f}  {misjudged(rows, settings)} -> {misjudged(rows, chosen)}")
     current = (settings.scope_margin, settings.refusal_margin)
     picked = (chosen.scope_margin, chosen.refusal_margin)
-    report["current"] = {"scope_margin": current[0], "refusal_margin": current[1]}
-    report["chosen"] = {"scope_margin": picked[0], "refusal_margin": picked[1]}
-    print(f"current scope_margin={current[0]} refusal_margin={current[1]}; "
-          f"chosen scope_margin={picked[0]} refusal_margin={picked[1]} (chosen on {'+'.join(tuned)})")
+    keys = ("scope_margin", "refusal_margin", "off_topic_threshold")
+    report["current"] = {k: getattr(settings, k) for k in keys}
+    report["chosen"] = {k: getattr(chosen, k) for k in keys}
+    print(f"current {report['current']}; chosen {report['chosen']} (chosen on {'+'.join(tuned)})")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1), encoding="utf-8")
     print(f"report: {args.out}")
-    print(f"plot: {plot(acc, current, picked, args.out.parent / args.out.stem / 'abstention_grid.png')}")
+    print(f"plot: {plot(acc[t], current, picked, args.out.parent / args.out.stem / 'abstention_grid.png')}")
 
 
-def replace_margins(settings: Settings, scope_margin: float, refusal_margin: float) -> Settings:
-    """A copy of ``settings`` with other margins."""
-    return settings.model_copy(update={"scope_margin": scope_margin, "refusal_margin": refusal_margin})
+def replace_margins(settings: Settings, scope_margin: float, refusal_margin: float,
+                    off_topic_threshold: float | None = None) -> Settings:
+    """A copy of ``settings`` with other margins (and classifier threshold)."""
+    update: dict[str, float] = {"scope_margin": scope_margin, "refusal_margin": refusal_margin}
+    if off_topic_threshold is not None:
+        update["off_topic_threshold"] = off_topic_threshold
+    return settings.model_copy(update=update)
 
 
 if __name__ == "__main__":

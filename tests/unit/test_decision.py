@@ -90,3 +90,44 @@ def test_an_instruction_change_found_by_its_examples_gets_the_instruction_refusa
     faq = ranking(("mo-test", 0.86, "mo"))
     assert decide(faq, 0.8, 0.7, 0.87, None, S, refuse_category="instructions").abstain_reason == "instructions"
     assert decide(faq, 0.8, 0.7, 0.87, None, S, refuse_category="personal_data").abstain_reason == "personal_data"
+
+
+def test_scope_classifier_learns_off_topic_from_the_knowledge_base_and_caches_its_weights(tmp_path):
+    from assistant.components.embedding import FakeEmbeddings
+    from assistant.scope_classifier import ScopeClassifier
+
+    (tmp_path / "faq").mkdir()
+    (tmp_path / "out_of_scope.yaml").write_text(
+        "categories:\n"
+        "  - {id: weather, action: abstain, examples: {en: ['will it rain tomorrow', 'is it sunny this weekend',"
+        " 'how cold will the weather be']}}\n"
+        "  - {id: personal_data, action: refuse, examples: {en: ['give me the address of my neighbour']}}\n",
+        encoding="utf-8")
+    (tmp_path / "faq" / "mo.yaml").write_text(
+        "id: mo\nroute: mo\ntranslations:\n  en:\n    questions: ['what is the civic orientation course',"
+        " 'where do I take the civic integration course', 'how long is the integration course']\n",
+        encoding="utf-8")
+
+    class Counting(FakeEmbeddings):
+        calls = 0
+
+        def embed_query(self, text: str) -> list[float]:
+            Counting.calls += 1
+            return super().embed_query(text)
+
+    fake = Counting()
+    first = ScopeClassifier(tmp_path, fake, tmp_path / "cache")
+    assert Counting.calls == 6  # the 3 abstain examples and the 3 phrasings; refuse examples are not off-topic
+    assert first.probability(fake.embed_query("will the weather be sunny")) > 0.5
+    assert first.probability(fake.embed_query("how long is the civic orientation course")) < 0.5
+    Counting.calls = 0
+    again = ScopeClassifier(tmp_path, fake, tmp_path / "cache")
+    assert Counting.calls == 0 and again.weights is not None and np.allclose(again.weights, first.weights)
+    assert ScopeClassifier(tmp_path / "empty", fake, tmp_path / "cache").probability([0.0] * 512) == 0.0
+
+
+def test_a_topic_without_examples_abstains_when_the_classifier_is_sure():
+    d = decide(ranking(("costs", 0.86, "registration")), 0.8, 0.7, 0.7, None, S, off_topic_probability=0.95)
+    assert d.abstain_reason == "out_of_scope" and d.route == "none"
+    assert decide(ranking(("costs", 0.86, "registration")), 0.8, 0.7, 0.7, None, S,
+                  off_topic_probability=0.3).abstain_reason is None
