@@ -9,6 +9,7 @@ and a few explicit patterns for instruction attacks, which are short and formula
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,20 +47,25 @@ def is_instruction_attack(text: str) -> bool:
     return bool(_INSTRUCTION_PATTERNS.search(text))
 
 
+def out_of_scope_examples(kb_dir: Path) -> list[tuple[str, str, str]]:
+    """(example question, category, action) for every example in ``kb_dir/out_of_scope.yaml``."""
+    path = kb_dir / "out_of_scope.yaml"
+    data = yaml.safe_load(path.read_bytes()) if path.exists() else None
+    out: list[tuple[str, str, str]] = []
+    for cat in (data or {}).get("categories", []):
+        for examples in (cat.get("examples") or {}).values():
+            out.extend((str(ex), cat["id"], cat.get("action", "abstain")) for ex in examples)
+    return out
+
+
 class OutOfScopeDetector:
     """Nearest neighbour over the curated out-of-scope examples (embedded once, cached on disk)."""
 
     def __init__(self, kb_dir: Path, embeddings: Embeddings, cache_dir: Path) -> None:
-        path = kb_dir / "out_of_scope.yaml"
-        self.labels: list[tuple[str, str]] = []
-        texts: list[str] = []
-        raw = path.read_bytes() if path.exists() else b""
-        data = yaml.safe_load(raw) or {}
-        for cat in data.get("categories", []):
-            for examples in (cat.get("examples") or {}).values():
-                for ex in examples:
-                    texts.append(ex)
-                    self.labels.append((cat["id"], cat.get("action", "abstain")))
+        examples = out_of_scope_examples(kb_dir)
+        texts = [text for text, _cat, _action in examples]
+        self.labels: list[tuple[str, str]] = [(cat, action) for _text, cat, action in examples]
+        raw = json.dumps(examples, ensure_ascii=False).encode()
         key = hashlib.sha256(raw + embedding_name(embeddings).encode()).hexdigest()[:16]
         cache = cache_dir / f"out_of_scope-{key}.npy"
         if cache.exists():

@@ -24,6 +24,7 @@ import yaml
 from langchain_core.embeddings import Embeddings
 
 from assistant.components.embedding import embedding_name
+from assistant.guardrails import out_of_scope_examples
 
 log = logging.getLogger(__name__)
 #: L2 penalty of the logistic regression (on 384 unit-length features; 1.0 measured best of 0.1/1/10).
@@ -32,17 +33,11 @@ PENALTY = 1.0
 
 def training_texts(kb_dir: Path) -> tuple[list[str], list[str]]:
     """(off-topic examples with ``action: abstain``, every FAQ question phrasing) from ``kb_dir``."""
-    off_topic: list[str] = []
-    path = kb_dir / "out_of_scope.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-    for cat in (data or {}).get("categories", []):
-        if cat.get("action", "abstain") == "abstain":
-            for examples in (cat.get("examples") or {}).values():
-                off_topic.extend(str(x) for x in examples)
+    off_topic = [text for text, _cat, action in out_of_scope_examples(kb_dir) if action == "abstain"]
     in_scope: list[str] = []
-    for faq in sorted((kb_dir / "faq").glob("*.y*ml")):
+    for path in sorted((kb_dir / "faq").glob("*.y*ml")):
         try:
-            entry = yaml.safe_load(faq.read_text(encoding="utf-8")) or {}
+            entry = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError):
             continue  # ingestion reports a broken entry; here it only teaches nothing
         for tr in (entry.get("translations") or {}).values():

@@ -47,13 +47,14 @@ def collect(service: AssistantService, folder: Path) -> list[tuple[bool, Decisio
     return out
 
 
+def abstains(d: Decision, settings: Settings) -> bool:
+    """Whether the rule abstains on ``d`` under ``settings`` (instruction patterns always refuse)."""
+    return d.abstain_reason == "instructions" or abstain_reason(d, settings) is not None
+
+
 def accuracy(rows: list[tuple[bool, Decision]], settings: Settings) -> float:
     """Share of questions whose abstain-or-answer matches the label under ``settings``."""
-    right = 0
-    for expected, d in rows:
-        reason = "instructions" if d.abstain_reason == "instructions" else abstain_reason(d, settings)
-        right += (reason is not None) == expected
-    return right / len(rows)
+    return sum(abstains(d, settings) == expected for expected, d in rows) / len(rows)
 
 
 def grid(rows: list[tuple[bool, Decision]], settings: Settings) -> np.ndarray:
@@ -98,11 +99,8 @@ def plot(acc: np.ndarray, current: tuple[float, float], chosen: tuple[float, flo
 
 def misjudged(rows: list[tuple[bool, Decision]], settings: Settings) -> dict[str, int]:
     """How many answerable questions were refused or abstained on, and how many off-topic ones answered."""
-    wrong_abstain = sum(1 for exp, d in rows if not exp and d.abstain_reason != "instructions"
-                        and abstain_reason(d, settings) is not None)
-    wrong_answer = sum(1 for exp, d in rows if exp and d.abstain_reason != "instructions"
-                       and abstain_reason(d, settings) is None)
-    return {"abstained_on_answerable": wrong_abstain, "answered_off_topic": wrong_answer}
+    return {"abstained_on_answerable": sum(1 for exp, d in rows if not exp and abstains(d, settings)),
+            "answered_off_topic": sum(1 for exp, d in rows if exp and not abstains(d, settings))}
 
 
 def main() -> None:
