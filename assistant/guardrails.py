@@ -50,11 +50,19 @@ def is_instruction_attack(text: str) -> bool:
 def out_of_scope_examples(kb_dir: Path) -> list[tuple[str, str, str]]:
     """(example question, category, action) for every example in ``kb_dir/out_of_scope.yaml``."""
     path = kb_dir / "out_of_scope.yaml"
-    data = yaml.safe_load(path.read_bytes()) if path.exists() else None
-    out: list[tuple[str, str, str]] = []
-    for cat in (data or {}).get("categories", []):
-        for examples in (cat.get("examples") or {}).values():
-            out.extend((str(ex), cat["id"], cat.get("action", "abstain")) for ex in examples)
+    try:
+        data = yaml.safe_load(path.read_bytes()) if path.exists() else None
+        out: list[tuple[str, str, str]] = []
+        for cat in (data or {}).get("categories", []):
+            if cat.get("action", "abstain") not in ("abstain", "refuse"):
+                raise ValueError(f"category {cat.get('id')!r}: action must be abstain or refuse")
+            for examples in (cat.get("examples") or {}).values():
+                if not isinstance(examples, list):
+                    raise ValueError(f"category {cat.get('id')!r}: examples per language must be a list")
+                out.extend((str(ex), str(cat["id"]), cat.get("action", "abstain")) for ex in examples)
+    except (yaml.YAMLError, UnicodeDecodeError, AttributeError, KeyError, TypeError, ValueError) as exc:
+        problem = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc).splitlines()[0]
+        raise ValueError(f"{path}: not a valid out-of-scope file ({problem})") from None
     return out
 
 

@@ -170,3 +170,20 @@ def test_cli_eval_writes_a_report_with_plots_that_the_staff_api_serves(kb_index,
     assert {p.name for p in plots_for(report_path)} == {"hit_at_5_by_language.png", "latency.png"}
     missing = CliRunner().invoke(app, ["eval", "--questions", str(tmp_path / "nowhere")])
     assert missing.exit_code != 0 and "no folder of labelled questions" in missing.output
+
+
+def test_off_topic_classifier_recognises_a_topic_no_example_covers(service):
+    """With the packaged model: a topic absent from out_of_scope.yaml scores high, in-scope questions low."""
+    p = service.scope_classifier.probability
+    embed = service.embeddings.embed_query
+    assert p(embed("How do I adjust the rear derailleur on my racing bicycle?")) > service.settings.off_topic_threshold
+    for question in ["Waar kan ik Nederlands oefenen in Leuven?", "How much does the civic integration course cost?"]:
+        assert p(embed(question)) < 0.5, question
+
+
+def test_calibration_replays_the_same_decision_as_the_assistant(service, report):
+    """benchmarks/calibrate.py's replay of the rule gives the evaluation's abstention accuracy."""
+    from benchmarks.calibrate import accuracy, collect
+
+    rows = collect(service, Path(__file__).resolve().parents[2] / "eval" / "questions")
+    assert accuracy(rows, service.settings) == pytest.approx(report["abstention_accuracy"], abs=0.001)

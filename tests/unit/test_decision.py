@@ -131,3 +131,18 @@ def test_a_topic_without_examples_abstains_when_the_classifier_is_sure():
     assert d.abstain_reason == "out_of_scope" and d.route == "none"
     assert decide(ranking(("costs", 0.86, "registration")), 0.8, 0.7, 0.7, None, S,
                   off_topic_probability=0.3).abstain_reason is None
+
+
+@pytest.mark.parametrize("content, problem", [
+    ("categories: [unclosed", "not a valid out-of-scope file"),
+    ("categories:\n  - {action: abstain, examples: {en: ['x']}}\n", "missing field 'id'"),
+    ("categories:\n  - {id: w, action: shout, examples: {en: ['x']}}\n", "action must be abstain or refuse"),
+    ("categories:\n  - {id: w, examples: {en: 'one string'}}\n", "must be a list"),
+])
+def test_a_broken_out_of_scope_file_is_refused_by_name(tmp_path, content, problem):
+    from assistant.guardrails import out_of_scope_examples
+
+    (tmp_path / "out_of_scope.yaml").write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError, match="out_of_scope.yaml: not a valid out-of-scope file") as err:
+        out_of_scope_examples(tmp_path)
+    assert problem in str(err.value)
