@@ -63,19 +63,22 @@ def ingest(
 
 
 def _prepare_scope_detectors(quiet: bool) -> None:
-    """Embed the off-topic examples and train the off-topic classifier now (cached per content), so
-    the API's first start after a knowledge-base change does not spend a minute on it."""
+    """Embed the off-topic examples and the curated publication questions and train the off-topic
+    classifier now (cached per content), so the API's first start after a knowledge-base change
+    does not spend minutes on it."""
     from assistant.components.embedding import build_embeddings
     from assistant.guardrails import OutOfScopeDetector
+    from assistant.passage_questions import PassageQuestionIndex
     from assistant.scope_classifier import ScopeClassifier
 
     settings = _settings()
     if not quiet:
-        typer.echo("preparing the off-topic detectors (about a minute after the knowledge base changed)")
+        typer.echo("preparing the off-topic detectors and publication questions (minutes after the knowledge base changed)")
     embeddings = build_embeddings(settings)
     cache = settings.data_dir / "cache"
     OutOfScopeDetector(settings.knowledge_base_dir, embeddings, cache)
     ScopeClassifier(settings.knowledge_base_dir, embeddings, cache)
+    PassageQuestionIndex(settings.knowledge_base_dir, embeddings, cache)
 
 
 @index_app.command("stats")

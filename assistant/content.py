@@ -207,6 +207,7 @@ def load_interface(kb: Path) -> InterfaceText:
 def review_status(kb: Path, problems: list[str] | None = None) -> dict[str, dict[str, Counter[str]]]:
     """Per content type, per language: how many texts are draft and how many reviewed (a broken
     search-terms file is named in ``problems`` when that list is given, see ``load_search_terms``)."""
+    from assistant.passage_questions import publication_question_status
     from ingest.faq import read_faq
 
     report: dict[str, dict[str, Counter[str]]] = {}
@@ -227,6 +228,8 @@ def review_status(kb: Path, problems: list[str] | None = None) -> dict[str, dict
         add("interface", lang, status)
     for lang, terms in load_search_terms(kb, problems).items():
         add("search terms", lang, terms.status)
+    for question_status, lang in publication_question_status(kb):
+        add("publication questions", lang, question_status)
     return report
 
 

@@ -77,17 +77,19 @@ class HybridRetriever:
         mode: Mode = "hybrid",
         query_vector: list[float] | None = None,
         keyword_queries: list[str] | None = None,
+        extra_rankings: list[tuple[list[Document], float]] | None = None,
     ) -> list[Hit]:
-        """The ``k`` best chunks for ``query``; ``keyword_queries`` (e.g. a Dutch translation) add BM25 lists."""
+        """The ``k`` best chunks for ``query``; ``keyword_queries`` (e.g. a Dutch translation) add BM25 lists,
+        ``extra_rankings`` (chunks best first, and the list's weight) add ready-made lists to the fusion."""
         where = (filters or SearchFilters()).where()
         hits: dict[str, Hit] = {}
-        ranked_lists: list[list[str]] = []
+        ranked_lists: list[tuple[list[str], float]] = []
         if mode in ("hybrid", "dense"):
             vector = query_vector if query_vector is not None else self.embeddings.embed_query(query)
             dense = self.store.search(vector, CANDIDATES, where)
             for doc, score in dense:
                 hits.setdefault(doc.id or "", Hit(doc)).dense = score
-            ranked_lists.append([doc.id or "" for doc, _ in dense])
+            ranked_lists.append(([doc.id or "" for doc, _ in dense], 1.0))
         if mode in ("hybrid", "keyword"):
             self.keywords.refresh()
             for q in [query, *(keyword_queries or [])]:
@@ -95,8 +97,12 @@ class HybridRetriever:
                 for h in kw:
                     hit = hits.setdefault(h.doc.id or "", Hit(h.doc))
                     hit.keyword = max(hit.keyword or 0.0, h.score)
-                ranked_lists.append([h.doc.id or "" for h in kw])
-        for ranking in ranked_lists:
+                ranked_lists.append(([h.doc.id or "" for h in kw], 1.0))
+        for docs, weight in extra_rankings or []:
+            for doc in docs:
+                hits.setdefault(doc.id or "", Hit(doc))
+            ranked_lists.append(([doc.id or "" for doc in docs], weight))
+        for ranking, weight in ranked_lists:
             for rank, cid in enumerate(ranking):
-                hits[cid].fused += 1.0 / (RRF_K + rank + 1)
+                hits[cid].fused += weight / (RRF_K + rank + 1)
         return sorted(hits.values(), key=lambda h: h.fused, reverse=True)[:k]

@@ -12,6 +12,7 @@ import re
 import time
 from collections import defaultdict
 
+import numpy as np
 from langchain_core.documents import Document
 
 from assistant.components.embedding import build_embeddings
@@ -25,6 +26,8 @@ from assistant.generation import GenerativeAnswerer
 from assistant.guardrails import OutOfScopeDetector, is_instruction_attack
 from assistant.language import Detection, detect
 from assistant.municipalities import Municipality, load_municipalities, serving_organisation
+from assistant.passage_questions import PassageQuestionIndex
+from assistant.retrieval import CANDIDATES as CANDIDATES_PER_LIST
 from assistant.retrieval import Hit, HybridRetriever, SearchFilters
 from assistant.schemas import AskRequest, AskResponse
 from assistant.scope_classifier import ScopeClassifier
@@ -54,6 +57,7 @@ class AssistantService:
         self.lexicon = learn_lexicon(kb, dutch_word_keys)
         self.scope = OutOfScopeDetector(kb, self.embeddings, settings.data_dir / "cache")
         self.scope_classifier = ScopeClassifier(kb, self.embeddings, settings.data_dir / "cache")
+        self.passage_questions = PassageQuestionIndex(kb, self.embeddings, settings.data_dir / "cache")
         self.keywords.refresh()
         detect("warm up the language model")  # loads py3langid once, not on the first question
 
@@ -127,6 +131,26 @@ class AssistantService:
                     seen.append(fid)
         ranked = sorted(scores, key=lambda f: scores[f], reverse=True)
         return [(f, scores[f], max(per_entry[f]), routes[f]) for f in ranked]
+
+    def _bridged_passages(self, vector: list[float]) -> list[tuple[list[Document], float]]:
+        """The publication chunks the nearest curated publication questions point to, as one weighted list."""
+        if not len(self.passage_questions) or self.settings.passage_question_passages <= 0:
+            return []
+        self._refresh()
+        self.passage_questions.resolve(self.keywords.documents(), self.keywords.version)
+        ranked = self.passage_questions.passages(vector, self.settings.passage_question_passages)
+        return [([doc for doc, _ in ranked], self.settings.passage_question_weight)] if ranked else []
+
+    def _fill_similarity(self, hits: list[Hit], vector: list[float]) -> None:
+        """Give a hit only the curated questions found its cosine similarity, for its source score."""
+        missing = [h.id for h in hits if h.dense is None]
+        if not missing:
+            return
+        vectors = self.store.vectors(missing)
+        query = np.asarray(vector, dtype=np.float32)
+        for h in hits:
+            if h.dense is None and h.id in vectors:
+                h.dense = float(np.dot(np.asarray(vectors[h.id], dtype=np.float32), query))
 
     def _to_dutch(self, text: str, source: str | None) -> str | None:
         """The question in Dutch for the keyword search, when a translation package covers it."""
@@ -235,8 +259,11 @@ class AssistantService:
             expansion.append(lexical)
         if dutch_question:
             expansion.append(dutch_question)
-        pub_hits = self.retriever.search(search_text, self.settings.top_k, SearchFilters(kind="publication"),
-                                         query_vector=vector, keyword_queries=expansion)
+        pub_ranked = self.retriever.search(search_text, CANDIDATES_PER_LIST, SearchFilters(kind="publication"),
+                                           query_vector=vector, keyword_queries=expansion,
+                                           extra_rankings=self._bridged_passages(vector))
+        pub_hits = pub_ranked[: self.settings.top_k]
+        self._fill_similarity(pub_hits, vector)
         history_route = None
         if request.history:
             prev = " ".join(t.content for t in request.history if t.role == "user")[-1000:]
@@ -245,7 +272,9 @@ class AssistantService:
         timings["search"] = (time.perf_counter() - t) * 1000
 
         t = time.perf_counter()
-        decision = self._decide(request.question, vector, faq_ranked, pub_hits, history_route)
+        # The best dense similarity among all candidates, not only the shown five: a passage lifted
+        # by the curated questions must not lower the evidence the decision weighs.
+        decision = self._decide(request.question, vector, faq_ranked, pub_ranked, history_route)
         route_id = decision.route
         org = serving_organisation(municipality, route_id if route_id != "none" else "registration")
         route = self.content.card(route_id, org, lang.language)

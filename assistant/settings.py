@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     scope_margin: float = 0.02  # off-topic when an out-of-scope example beats the evidence by this
     refusal_margin: float = -0.01  # personal-data / instruction examples win even slightly behind
     off_topic_threshold: float = 0.6  # off-topic when the linear classifier is this sure (1.0: never)
+    # Curated publication questions (knowledge_base/publication_questions): the passages of the
+    # nearest ones join the publication search as one ranked list of this length and weight (0: off).
+    # Chosen on eval/questions + holdout..holdout6 (publication facts in the top 3: 64 -> 80 of 102),
+    # checked on holdout7: see assistant/passage_questions.py.
+    passage_question_passages: int = Field(default=1, ge=0, le=30)
+    passage_question_weight: float = Field(default=2.0, ge=0.0, le=10.0)
 
     # Optional generative answers through any OpenAI-compatible endpoint (off by default)
     generation_enabled: bool = False

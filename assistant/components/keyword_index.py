@@ -183,6 +183,15 @@ class KeywordIndex:
         top = np.argsort(-sims)[:k]
         return [(self._faq_docs[int(i)], float(sims[i])) for i in top]
 
+    @property
+    def version(self) -> str:
+        """Fingerprint of the chunk set the index was built from (changes with every re-index)."""
+        return self._fingerprint
+
+    def documents(self) -> list[Document]:
+        """Every chunk the index was built from."""
+        return self._docs
+
     def __len__(self) -> int:
         return len(self._docs)
 

@@ -66,6 +66,29 @@ def test_search_terms_give_the_keyword_search_dutch_words(service):
     assert found(service.retriever.search(question, 5, publications, keyword_queries=[dutch]))
 
 
+def test_every_curated_publication_question_points_to_an_indexed_passage(service):
+    service._refresh()
+    assert len(service.passage_questions) >= 17 * 100
+    assert service.passage_questions.resolve(service.keywords.documents(), service.keywords.version) == []
+
+
+def test_curated_publication_questions_bridge_a_fact_asked_in_another_language(kb_index):
+    """A Polish question about a number only the annual report gives: the embeddings and keyword
+    search alone miss the passage; the nearest curated question (about the same fact) brings it."""
+    settings, kindex = kb_index
+    question = "Ile pytań prawnych dostała agencja integracji w 2022?"
+    evidence = "10.170 vragen voor juridisch advies"
+
+    def found(passages: int) -> bool:
+        service = AssistantService(settings.model_copy(update={"passage_question_passages": passages}),
+                                   store=kindex.store)
+        sources = service.ask(AskRequest(question=question)).sources
+        return any(evidence in " ".join(s.text.split()) for s in sources if s.kind == "publication")
+
+    assert not found(0)
+    assert found(1)
+
+
 def test_contract_fields_and_cited_faq_in_the_askers_language(service):
     resp = service.ask(AskRequest(question="Скільки коштує інтеграційна програма?"))
     data = json.loads(resp.model_dump_json())

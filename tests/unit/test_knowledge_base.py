@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from assistant.cli import app
 from assistant.content import URL, load_glossary, load_interface, load_routes, review_status
 from assistant.language import detect_language
+from assistant.passage_questions import load_passage_questions
 from assistant.settings import LANGUAGES
 from ingest.faq import read_faq
 from tests.conftest import KB, PUBLICATIONS
@@ -22,6 +23,7 @@ pytestmark = pytest.mark.unit
 
 ENTRIES = {p.stem: read_faq(p) for p in sorted((KB / "faq").glob("*.yaml"))}
 ROUTES = load_routes(KB)
+PASSAGE_QUESTIONS = load_passage_questions(KB)
 
 
 def _norm(text: str) -> str:
@@ -30,9 +32,17 @@ def _norm(text: str) -> str:
 
 
 PUB_TEXT = {p.stem: _norm(p.read_text(encoding="utf-8")) for p in PUBLICATIONS.glob("*.txt")}
+# The source as written, white space collapsed: curated publication questions quote it verbatim.
+PUB_VERBATIM = {p.stem: " ".join(p.read_text(encoding="utf-8").split()) for p in PUBLICATIONS.glob("*.txt")}
 
 # Texts py3langid cannot place, with the reason; everything else must be detected as its language.
-LANGUAGE_EXCEPTIONS: dict[str, str] = {}
+_NAMES = "short question dominated by Dutch names; read by hand"
+LANGUAGE_EXCEPTIONS: dict[str, str] = {
+    "publication_questions/jaarverslag-2022-agii/Het plan richt zich naar de 28/ru": "Russian read as Bulgarian",
+    "publication_questions/jaarverslag-2022-agii/die intekenden op het Plan Sam/ru": "Russian read as Bulgarian",
+    "publication_questions/jaarverslag-2022-agii/De dienst VIF organiseert en n/en": _NAMES,
+    "publication_questions/jaarverslag-2022-agii/De dienst VIF organiseert en n/pl": _NAMES,
+}
 
 
 def _texts():
@@ -51,6 +61,8 @@ def _texts():
     for key, texts in load_interface(KB).strings.items():
         for lang, text in texts.items():
             yield f"interface/{key}/{lang}", lang, text
+    for q in PASSAGE_QUESTIONS:
+        yield f"publication_questions/{q.publication}/{q.quote[:30]}/{q.language}", q.language, q.text
 
 
 def test_about_forty_faq_entries_in_all_languages_with_every_route():
@@ -77,6 +89,17 @@ def test_every_cited_publication_and_quote_exists():
             if src.publication:
                 assert src.publication in PUB_TEXT, f"{eid}: unknown publication {src.publication}"
                 assert _norm(src.quote or "") in PUB_TEXT[src.publication], f"{eid}: quote not found: {src.quote}"
+
+
+def test_publication_questions_quote_their_publication_once_and_cover_every_language():
+    assert len(PASSAGE_QUESTIONS) >= 17 * 100
+    facts: dict[tuple[str, str], set[str]] = {}
+    for q in PASSAGE_QUESTIONS:
+        facts.setdefault((q.publication, q.quote), set()).add(q.language)
+    for (pub, quote), langs in facts.items():
+        assert pub in PUB_VERBATIM, f"unknown publication {pub}"
+        assert PUB_VERBATIM[pub].count(quote) == 1, f"{pub}: quote not found exactly once: {quote}"
+        assert langs == set(LANGUAGES), f"{pub}: {quote[:40]}: missing {set(LANGUAGES) - langs}"
 
 
 def test_every_link_is_well_formed():
@@ -137,9 +160,10 @@ def test_municipalities_cover_flanders_and_brussels():
 
 def test_review_report_counts_every_language():
     report = review_status(KB)
-    assert set(report) == {"faq", "route cards", "glossary", "interface", "search terms"}
+    assert set(report) == {"faq", "route cards", "glossary", "interface", "search terms", "publication questions"}
     assert set(report["faq"]) == set(LANGUAGES)
     assert set(report["search terms"]) == set(LANGUAGES) - {"nl"}
     assert sum(report["faq"]["ti"].values()) == len(ENTRIES)
+    assert sum(report["publication questions"]["so"].values()) == len(PASSAGE_QUESTIONS) // len(LANGUAGES)
     out = CliRunner().invoke(app, ["kb", "review"])
     assert out.exit_code == 0 and "ti" in out.output and "draft" in out.output
