@@ -104,7 +104,13 @@ def evaluate(service: AssistantService, questions: list[LabelledQuestion], progr
                "route": resp.route.id, "expected_abstain": q.abstain, "abstained": resp.abstained,
                "abstain_reason": decision.abstain_reason, "latency_ms": elapsed, "timings": resp.timings_ms}
         if not q.abstain:
-            row["hit_assistant"] = is_hit(q, _response_hits(resp, service))
+            answer_hits = _response_hits(resp, service)
+            row["hit_assistant"] = is_hit(q, answer_hits)
+            # A curated answer puts its entry first among the sources (see AssistantService._sources).
+            curated = not resp.abstained and bool(resp.sources) and resp.sources[0].kind == "faq"
+            row["expects"] = "faq" if q.faq else ("publication" if q.evidence else None)
+            row["curated_answer"] = curated
+            row["curated_answer_right"] = curated and bool(q.faq) and answer_hits[0][0] == q.faq
             text = service._search_text(request)
             vector = service.embeddings.embed_query(text)
             for mode in ("hybrid", "dense", "keyword"):
@@ -149,6 +155,14 @@ def summarise(rows: list[dict]) -> dict:
         "routing_accuracy": round(sum(r["route"] == r["expected_route"] for r in rows) / len(rows), 3),
         "abstention_accuracy": round(sum(r["abstained"] == r["expected_abstain"] for r in rows) / len(rows), 3),
         "followup_hit": rate([r for r in answerable if r["kind"] == "followup"], "hit_assistant"),
+        # Which answer people get: an FAQ question answered by its own curated entry, and a
+        # publication fact answered by some curated entry instead of the passage (lower is better).
+        "answers": {
+            "faq_questions_answered_by_their_entry": rate([r for r in answerable if r.get("expects") == "faq"],
+                                                          "curated_answer_right"),
+            "publication_facts_answered_by_an_entry": rate(
+                [r for r in answerable if r.get("expects") == "publication"], "curated_answer"),
+        },
         "latency_ms": {"p50": round(statistics.median(latencies), 1), "p95": round(float(np.percentile(latencies, 95)), 1)},
         "stage_ms_p50": {k: round(statistics.median(v), 1) for k, v in stages.items()},
         "failures": [r for r in rows if r["route"] != r["expected_route"] or r["abstained"] != r["expected_abstain"]

@@ -176,10 +176,12 @@ class PassageQuestionIndex:
             log.warning("%d curated publication questions quote text no indexed chunk holds", len(missing))
         return missing
 
-    def passages(self, vector: list[float], k: int, questions: int = 30) -> list[tuple[Document, float]]:
-        """Up to ``k`` publication chunks, ranked by their nearest curated question (call ``resolve`` first)."""
+    def passages(self, vector: list[float], k: int, questions: int = 30,
+                 near: list[tuple[PassageQuestion, float]] | None = None) -> list[tuple[Document, float]]:
+        """Up to ``k`` publication chunks, ranked by their nearest curated question (call ``resolve``
+        first); ``near`` reuses a ``nearest`` result for the same vector."""
         out: dict[str, tuple[Document, float]] = {}
-        for q, sim in self.nearest(vector, questions):
+        for q, sim in near if near is not None else self.nearest(vector, questions):
             doc = self._chunks.get((q.publication, q.quote))
             if doc is not None and (doc.id or "") not in out:
                 out[doc.id or ""] = (doc, sim)

@@ -21,7 +21,7 @@ from assistant.components.lexicon import learn_lexicon, lexicon_sources_state
 from assistant.components.translation import SafeTranslator, build_translator
 from assistant.components.vector_store import ChunkStore, Where, build_store
 from assistant.content import CuratedContent
-from assistant.decision import Decision, FaqRanking, decide
+from assistant.decision import Decision, FaqRanking, curated_answer_fits, decide
 from assistant.generation import GenerativeAnswerer
 from assistant.guardrails import OutOfScopeDetector, is_instruction_attack
 from assistant.language import Detection, detect
@@ -132,14 +132,17 @@ class AssistantService:
         ranked = sorted(scores, key=lambda f: scores[f], reverse=True)
         return [(f, scores[f], max(per_entry[f]), routes[f]) for f in ranked]
 
-    def _bridged_passages(self, vector: list[float]) -> list[tuple[list[Document], float]]:
-        """The publication chunks the nearest curated publication questions point to, as one weighted list."""
+    def _bridged_passages(self, vector: list[float]) -> tuple[list[tuple[list[Document], float]], float]:
+        """The publication chunks the nearest curated publication questions point to, as one weighted
+        list, and the similarity of the nearest question (0.0 when they are off)."""
         if not len(self.passage_questions) or self.settings.passage_question_passages <= 0:
-            return []
+            return [], 0.0
         self._refresh()
         self.passage_questions.resolve(self.keywords.documents(), self.keywords.version)
-        ranked = self.passage_questions.passages(vector, self.settings.passage_question_passages)
-        return [([doc for doc, _ in ranked], self.settings.passage_question_weight)] if ranked else []
+        near = self.passage_questions.nearest(vector, 30)
+        ranked = self.passage_questions.passages(vector, self.settings.passage_question_passages, near=near)
+        weighted = [([doc for doc, _ in ranked], self.settings.passage_question_weight)] if ranked else []
+        return weighted, (near[0][1] if near else 0.0)
 
     def _fill_similarity(self, hits: list[Hit], vector: list[float]) -> None:
         """Give a hit only the curated questions found its cosine similarity, for its source score."""
@@ -169,14 +172,14 @@ class AssistantService:
         return out
 
     def _decide(self, question: str, vector: list[float], faq_ranked: FaqRanking,
-                pub_hits: list[Hit], history_route: str | None) -> Decision:
+                pub_hits: list[Hit], history_route: str | None, question_similarity: float = 0.0) -> Decision:
         if is_instruction_attack(question):
             return Decision(abstain_reason="instructions")
         refuse, abstain = self.scope.nearest(vector, "refuse"), self.scope.nearest(vector, "abstain")
         return decide(faq_ranked, max((h.dense or 0.0 for h in pub_hits), default=0.0),
                       abstain.similarity if abstain else 0.0, refuse.similarity if refuse else 0.0,
                       history_route, self.settings, refuse.category if refuse else "personal_data",
-                      self.scope_classifier.probability(vector))
+                      self.scope_classifier.probability(vector), question_similarity)
 
     def _faq_chunk(self, faq_id: str, lang: str) -> Document | None:
         self._refresh()
@@ -259,9 +262,9 @@ class AssistantService:
             expansion.append(lexical)
         if dutch_question:
             expansion.append(dutch_question)
+        bridged, question_similarity = self._bridged_passages(vector)
         pub_ranked = self.retriever.search(search_text, CANDIDATES_PER_LIST, SearchFilters(kind="publication"),
-                                           query_vector=vector, keyword_queries=expansion,
-                                           extra_rankings=self._bridged_passages(vector))
+                                           query_vector=vector, keyword_queries=expansion, extra_rankings=bridged)
         pub_hits = pub_ranked[: self.settings.top_k]
         self._fill_similarity(pub_hits, vector)
         history_route = None
@@ -274,7 +277,7 @@ class AssistantService:
         t = time.perf_counter()
         # The best dense similarity among all candidates, not only the shown five: a passage lifted
         # by the curated questions must not lower the evidence the decision weighs.
-        decision = self._decide(request.question, vector, faq_ranked, pub_ranked, history_route)
+        decision = self._decide(request.question, vector, faq_ranked, pub_ranked, history_route, question_similarity)
         route_id = decision.route
         org = serving_organisation(municipality, route_id if route_id != "none" else "registration")
         route = self.content.card(route_id, org, lang.language)
@@ -292,8 +295,7 @@ class AssistantService:
             answer_parts.append(f"{contact['name']}: {contact['url']}" if contact.get("url") else contact["name"])
         else:
             faq_doc = None
-            publication_like = decision.publication_similarity - self.settings.publication_offset > decision.faq_similarity
-            if decision.faq_id and decision.faq_similarity >= self.settings.faq_answer_threshold and not publication_like:
+            if decision.faq_id and curated_answer_fits(decision, self.settings):
                 faq_doc = self._faq_chunk(decision.faq_id, lang.language)
             if faq_doc is not None:
                 answer_parts.append(str(faq_doc.metadata.get("answer", "")))

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     # checked on holdout7: see assistant/passage_questions.py.
     passage_question_passages: int = Field(default=1, ge=0, le=30)
     passage_question_weight: float = Field(default=2.0, ge=0.0, le=10.0)
+    # ... and a question nearer to a curated publication question than to the best FAQ entry's
+    # phrasings by this margin is answered from publications (see decision.curated_answer_fits).
+    passage_question_margin: float = 0.03
 
     # Optional generative answers through any OpenAI-compatible endpoint (off by default)
     generation_enabled: bool = False

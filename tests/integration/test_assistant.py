@@ -36,16 +36,17 @@ def test_labelled_set_has_every_language():
 
 
 def test_quality_on_the_labelled_questions(report):
-    # The targets on the labelled set (bench_ask.py reports the held-out sets), except the
-    # per-language floor: pt stays at 4 of 6 (pt-05, a publication fact; pt-06, near-tied FAQ entries).
+    # The targets on the labelled set (bench_ask.py reports the held-out sets).
     assert report["abstention_accuracy"] >= 0.90  # 0.979 measured
     assert report["followup_hit"] >= 0.85
-    assert report["hit_at_5"]["assistant"] >= 0.90  # 0.936 measured
+    assert report["hit_at_5"]["assistant"] >= 0.90  # 0.964 measured
     assert report["hit_at_5"]["assistant"] >= report["hit_at_5"]["hybrid"] >= report["hit_at_5"]["keyword"]
     assert report["routing_accuracy"] >= 0.90  # 0.951 measured
     by_language = report["hit_at_5_by_language"]
-    assert min(v["assistant"] for v in by_language.values()) >= 0.66  # target 0.80; pt 0.667 measured
-    assert sum(v["assistant"] >= 0.80 for v in by_language.values()) >= 16  # every other language 0.833 or more
+    assert min(v["assistant"] for v in by_language.values()) >= 0.80  # 0.833 measured (pt, ps, ...)
+    # Publication facts get the passage, not some FAQ entry's answer; FAQ questions their own entry.
+    assert report["answers"]["publication_facts_answered_by_an_entry"] <= 0.10  # 0.0 measured
+    assert report["answers"]["faq_questions_answered_by_their_entry"] >= 0.75  # 0.806 measured
 
 
 def test_search_terms_give_the_keyword_search_dutch_words(service):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.decision import Decision, abstain_reason, decide
+from assistant.decision import Decision, abstain_reason, curated_answer_fits, decide
 from assistant.settings import Settings
 
 pytestmark = pytest.mark.unit
 
 S = Settings(refusal_margin=-0.01, scope_margin=0.01, faq_evidence_threshold=0.82, publication_threshold=0.80,
-             publication_offset=0.03, faq_answer_threshold=0.865)
+             publication_offset=0.03, faq_answer_threshold=0.865, passage_question_margin=0.03)
 
 
 def ranking(*rows: tuple[str, float, str]) -> list[tuple[str, float, float, str]]:
@@ -52,6 +52,18 @@ def test_weak_evidence_abstains_and_publication_similarity_counts_with_its_offse
     assert abstain_reason(Decision(faq_similarity=0.81, publication_similarity=0.81), S) is None
     # a strong publication passage (0.90 - 0.03 offset) outweighs an off-topic example at 0.87
     assert abstain_reason(Decision(faq_similarity=0.80, publication_similarity=0.90, abstain_similarity=0.875), S) is None
+
+
+def test_curated_answer_only_for_a_strong_entry_that_is_nearer_than_the_publications():
+    assert curated_answer_fits(Decision(faq_id="costs", faq_similarity=0.88), S)
+    assert not curated_answer_fits(Decision(faq_id="costs", faq_similarity=0.86), S)  # below 0.865
+    assert not curated_answer_fits(Decision(faq_similarity=0.95), S)  # no entry
+    # a passage beats the entry after the 0.03 offset
+    assert not curated_answer_fits(Decision(faq_id="costs", faq_similarity=0.88, publication_similarity=0.92), S)
+    assert curated_answer_fits(Decision(faq_id="costs", faq_similarity=0.88, publication_similarity=0.90), S)
+    # a curated publication question nearer than the entry by more than the 0.03 margin: a publication fact
+    assert not curated_answer_fits(Decision(faq_id="costs", faq_similarity=0.88, passage_question_similarity=0.92), S)
+    assert curated_answer_fits(Decision(faq_id="costs", faq_similarity=0.88, passage_question_similarity=0.90), S)
 
 
 def test_calibration_picks_the_best_cell_and_breaks_ties_by_its_neighbours():

@@ -188,3 +188,19 @@ def test_dutch_words_of_the_question_rank_the_faq_entry_that_uses_them(tmp_path)
     assert max(gain, key=lambda f: gain[f]) == "diploma-recognition"
     assert gain["diploma-recognition"] == pytest.approx(FAQ_KEYWORD_BONUS)
     assert gain["mo-online"] == 0 and gain["practice-buddy"] == 0
+
+
+def test_summary_counts_which_answer_people_get():
+    from assistant.evaluation import summarise
+
+    def row(expects, curated, right, abstained=False):
+        return {"id": "x", "language": "en", "kind": "question", "expected_route": "none", "route": "none",
+                "expected_abstain": False, "abstained": abstained, "latency_ms": 10.0, "timings": {},
+                "hit_assistant": True, "hit_hybrid": True, "hit_dense": True, "hit_keyword": True,
+                "expects": expects, "curated_answer": curated, "curated_answer_right": right}
+
+    report = summarise([row("faq", True, True), row("faq", True, False), row("faq", False, False),
+                        row("publication", True, False), row("publication", False, False),
+                        row("publication", False, False), row("publication", False, False)])
+    assert report["answers"] == {"faq_questions_answered_by_their_entry": 0.333,
+                                 "publication_facts_answered_by_an_entry": 0.25}
