@@ -75,7 +75,7 @@ def _prepare_scope_detectors(quiet: bool) -> None:
     if not quiet:
         typer.echo("preparing the off-topic detectors and publication questions (minutes after the knowledge base changed)")
     embeddings = build_embeddings(settings)
-    cache = settings.data_dir / "cache"
+    cache = settings.cache_dir
     OutOfScopeDetector(settings.knowledge_base_dir, embeddings, cache)
     ScopeClassifier(settings.knowledge_base_dir, embeddings, cache)
     PassageQuestionIndex(settings.knowledge_base_dir, embeddings, cache)

@@ -18,7 +18,7 @@ import numpy as np
 import yaml
 from langchain_core.embeddings import Embeddings
 
-from assistant.components.embedding import embedding_name
+from assistant.components.embedding import embedding_name, save_cached_array
 
 _INSTRUCTION_PATTERNS = re.compile(
     r"(ignore|disregard|forget)\s+(all\s+|any\s+|your\s+|the\s+|previous\s+|prior\s+|above\s+)*(instructions|rules|prompt)"
@@ -80,11 +80,7 @@ class OutOfScopeDetector:
             self.vectors = np.load(cache)
         else:
             self.vectors = np.array(embeddings.embed_documents(texts), dtype=np.float32) if texts else np.zeros((0, 1))
-            try:
-                cache_dir.mkdir(parents=True, exist_ok=True)
-                np.save(cache, self.vectors)
-            except OSError:
-                pass
+            save_cached_array(cache, self.vectors)
 
     def nearest(self, query_vector: list[float], action: str | None = None) -> ScopeMatch | None:
         """The closest out-of-scope example (of one ``action`` when given), or None when there are none."""

@@ -29,7 +29,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from assistant.components.embedding import embedding_name
+from assistant.components.embedding import embedding_name, save_cached_array
 from assistant.settings import LANGUAGES
 
 log = logging.getLogger(__name__)
@@ -133,11 +133,7 @@ class PassageQuestionIndex:
         # Passage prefix, like the FAQ phrasings: a question is matched against stored text.
         matrix = np.array(embeddings.embed_documents(texts), dtype=np.float32)
         self.matrix = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            np.save(cache, self.matrix)
-        except OSError:
-            pass
+        save_cached_array(cache, self.matrix)
 
     def __len__(self) -> int:
         return len(self.questions)

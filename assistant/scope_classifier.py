@@ -23,7 +23,7 @@ import numpy as np
 import yaml
 from langchain_core.embeddings import Embeddings
 
-from assistant.components.embedding import embedding_name
+from assistant.components.embedding import embedding_name, save_cached_array
 from assistant.guardrails import out_of_scope_examples
 
 log = logging.getLogger(__name__)
@@ -81,11 +81,7 @@ class ScopeClassifier:
         x = np.array([embeddings.embed_query(t) for t in off_topic + in_scope], dtype=np.float64)
         y = np.r_[np.ones(len(off_topic)), np.zeros(len(in_scope))]
         self.weights = fit_logistic(x, y)
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            np.save(cache, self.weights)
-        except OSError:
-            pass
+        save_cached_array(cache, self.weights)
 
     def probability(self, query_vector: list[float]) -> float:
         """P(off-topic) for a question's query embedding (0.0 when there is nothing to learn from)."""

@@ -55,9 +55,9 @@ class AssistantService:
         self.municipalities = load_municipalities(kb)
         self._lexicon_state = lexicon_sources_state(kb)
         self.lexicon = learn_lexicon(kb, dutch_word_keys)
-        self.scope = OutOfScopeDetector(kb, self.embeddings, settings.data_dir / "cache")
-        self.scope_classifier = ScopeClassifier(kb, self.embeddings, settings.data_dir / "cache")
-        self.passage_questions = PassageQuestionIndex(kb, self.embeddings, settings.data_dir / "cache")
+        self.scope = OutOfScopeDetector(kb, self.embeddings, settings.cache_dir)
+        self.scope_classifier = ScopeClassifier(kb, self.embeddings, settings.cache_dir)
+        self.passage_questions = PassageQuestionIndex(kb, self.embeddings, settings.cache_dir)
         self.keywords.refresh()
         detect("warm up the language model")  # loads py3langid once, not on the first question
 

@@ -82,6 +82,11 @@ class Settings(BaseSettings):
     translation_mode: Literal["argos", "fake", "none"] = Field(
         default="argos", description="argos: installed packages (none = nothing translated); fake: tests only."
     )
+    embedding_cache_dir: Path | None = Field(
+        default=None, description="Embeddings derived from the curated content (off-topic examples and classifier, "
+        "publication questions), cached per content; default <data_dir>/cache. API processes that share a Chroma "
+        "server can share this folder too, so only the first one (or `wegwijs ingest`) computes them.",
+    )
     translation_packages_dir: Path | None = Field(
         default=None, description="Installed .argosmodel packages; default <data_dir>/translation/packages."
     )
@@ -125,6 +130,11 @@ class Settings(BaseSettings):
     def packages_dir(self) -> Path:
         """Where translation packages are installed."""
         return self.translation_packages_dir or self.data_dir / "translation" / "packages"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where embeddings of the curated content are cached."""
+        return self.embedding_cache_dir or self.data_dir / "cache"
 
     @property
     def chroma_dir(self) -> Path:

@@ -15,6 +15,7 @@ import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -162,3 +163,15 @@ def build_embeddings(settings: Settings) -> Embeddings:
 def embedding_name(embeddings: Embeddings) -> str:
     """A stable name for the model behind ``embeddings`` (stored with the collection)."""
     return str(getattr(embeddings, "name", type(embeddings).__name__))
+
+
+def save_cached_array(path: Path, array: np.ndarray) -> None:
+    """Write a cached array so that a process reading it at the same time never sees half a file
+    (processes may share the cache folder); a read-only folder only costs a recomputation."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npy")
+        np.save(tmp, array)
+        os.replace(tmp, path)
+    except OSError:
+        pass

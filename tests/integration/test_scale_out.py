@@ -23,10 +23,10 @@ TOKEN = "scale-out-token"
 
 
 @contextmanager
-def api_process(data: Path, host: str, chroma_port: int) -> Iterator[str]:
+def api_process(data: Path, host: str, chroma_port: int, cache: Path) -> Iterator[str]:
     """``wegwijs api`` against the Chroma server; yields its base URL once ready."""
     port = free_port()
-    env = dict(os.environ, WEGWIJS_DATA_DIR=str(data), WEGWIJS_CHROMA_HOST=host,
+    env = dict(os.environ, WEGWIJS_DATA_DIR=str(data), WEGWIJS_CHROMA_HOST=host, WEGWIJS_EMBEDDING_CACHE_DIR=str(cache),
                WEGWIJS_CHROMA_PORT=str(chroma_port), WEGWIJS_STAFF_TOKEN_HASHES=f'["{hash_token(TOKEN)}"]')
     log = open(data.parent / f"api-{port}.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "api", "--port", str(port)],
@@ -37,7 +37,11 @@ def api_process(data: Path, host: str, chroma_port: int) -> Iterator[str]:
         yield url
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
         log.close()
 
 
@@ -45,14 +49,20 @@ def test_two_api_processes_share_one_chroma_server(tmp_path):
     with ExitStack() as stack:
         host, port = stack.enter_context(chroma_server(tmp_path / "chroma"))
         seed = tmp_path / "seed"
-        env = dict(os.environ, WEGWIJS_DATA_DIR=str(seed), WEGWIJS_CHROMA_HOST=host, WEGWIJS_CHROMA_PORT=str(port))
+        # One shared cache of the curated content's embeddings: `wegwijs ingest` fills it, the API
+        # processes start without recomputing it (minutes for the publication questions).
+        cache = tmp_path / "embedding-cache"
+        env = dict(os.environ, WEGWIJS_DATA_DIR=str(seed), WEGWIJS_CHROMA_HOST=host, WEGWIJS_CHROMA_PORT=str(port),
+                   WEGWIJS_EMBEDDING_CACHE_DIR=str(cache))
         subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", "-q",
                         str(KB / "publications" / "sv-2024-170-inburgering-brussel.txt"), str(KB / "faq")],
                        env=env, check=True, capture_output=True)
         (tmp_path / "a").mkdir()
         (tmp_path / "b").mkdir()
-        api_a = stack.enter_context(api_process(tmp_path / "a" / "data", host, port))
-        api_b = stack.enter_context(api_process(tmp_path / "b" / "data", host, port))
+        api_a = stack.enter_context(api_process(tmp_path / "a" / "data", host, port, cache))
+        api_b = stack.enter_context(api_process(tmp_path / "b" / "data", host, port, cache))
+        assert sorted(p.name.split("-")[0] for p in cache.glob("*.npy")) == \
+            ["out_of_scope", "passage_questions", "scope_classifier"]  # computed once, by ingest
 
         question = {"question": "Is inburgering verplicht in Brussel?", "municipality": "Elsene"}
         a = httpx.post(f"{api_a}/v1/ask", json=question, timeout=60).json()
