@@ -13,7 +13,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from assistant.settings import LANGUAGES
+from assistant.settings import LANGUAGES, unknown_languages
 
 Status = Literal["draft", "reviewed"]
 URL = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:/\S*)?$")
@@ -21,7 +21,7 @@ URL = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:/\S*)?$")
 
 def _all_languages(value: dict[str, object], what: str) -> None:
     missing = [lang for lang in LANGUAGES if lang not in value]
-    extra = sorted(set(value) - set(LANGUAGES))
+    extra = unknown_languages(value)
     if missing or extra:
         raise ValueError(f"{what}: missing languages {missing}, unknown {extra}")
 

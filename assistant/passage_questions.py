@@ -30,7 +30,7 @@ from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.components.embedding import embedding_name, save_cached_array
-from assistant.settings import LANGUAGES
+from assistant.settings import unknown_languages
 
 log = logging.getLogger(__name__)
 FOLDER = "publication_questions"
@@ -47,7 +47,7 @@ class PassageQuestionItem(BaseModel):
     @field_validator("questions")
     @classmethod
     def _known_languages(cls, value: dict[str, str]) -> dict[str, str]:
-        unknown = sorted(set(value) - set(LANGUAGES))
+        unknown = unknown_languages(value)
         if unknown:
             raise ValueError(f"unknown language(s) {', '.join(unknown)}")
         if any(not str(q).strip() for q in value.values()):

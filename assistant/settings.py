@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -13,6 +14,11 @@ LANGUAGES: tuple[str, ...] = (
     "nl", "en", "fr", "ar", "tr", "ru", "uk", "pl", "ro", "es", "pt", "bg", "fa", "ps", "so", "ti", "sq",
 )
 ROUTES: tuple[str, ...] = ("registration", "mo", "nt2", "practice", "none")
+
+
+def unknown_languages(codes: Iterable[str]) -> list[str]:
+    """The codes among ``codes`` that are not one of the 17 languages, sorted (for validation messages)."""
+    return sorted(set(codes) - set(LANGUAGES))
 
 _REPO_ROOT = Path(__file__).resolve().parents[1]
 

@@ -16,7 +16,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from assistant.settings import LANGUAGES
+from assistant.settings import LANGUAGES, unknown_languages
 from ingest.documents import DocumentMeta, LoadedDocument
 from ingest.loaders import LoadError
 
@@ -88,7 +88,7 @@ class FaqEntry(BaseModel):
     @field_validator("translations")
     @classmethod
     def _known_languages(cls, value: dict[str, FaqTranslation]) -> dict[str, FaqTranslation]:
-        unknown = sorted(set(value) - set(LANGUAGES))
+        unknown = unknown_languages(value)
         if unknown:
             raise ValueError(f"unknown language codes {unknown}; use {', '.join(LANGUAGES)}")
         if "nl" not in value:
