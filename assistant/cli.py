@@ -76,9 +76,12 @@ def _prepare_scope_detectors(quiet: bool) -> None:
         typer.echo("preparing the off-topic detectors and publication questions (minutes after the knowledge base changed)")
     embeddings = build_embeddings(settings)
     cache = settings.cache_dir
-    OutOfScopeDetector(settings.knowledge_base_dir, embeddings, cache)
-    ScopeClassifier(settings.knowledge_base_dir, embeddings, cache)
-    PassageQuestionIndex(settings.knowledge_base_dir, embeddings, cache)
+    try:
+        OutOfScopeDetector(settings.knowledge_base_dir, embeddings, cache)
+        ScopeClassifier(settings.knowledge_base_dir, embeddings, cache)
+        PassageQuestionIndex(settings.knowledge_base_dir, embeddings, cache)
+    except ValueError as exc:  # a broken curated file: the index itself is written and kept
+        _fail(f"the index is up to date, but the assistant cannot start: {exc}")
 
 
 @index_app.command("stats")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pytest
 from langchain_core.documents import Document
@@ -9,6 +11,7 @@ from langchain_core.documents import Document
 from assistant.components.embedding import FakeEmbeddings
 from assistant.passage_questions import PassageQuestionIndex, load_passage_questions
 from assistant.retrieval import HybridRetriever, SearchFilters
+from tests.conftest import KB
 
 pytestmark = pytest.mark.unit
 
@@ -108,3 +111,20 @@ def test_an_extra_ranking_joins_the_fusion_and_lifts_its_chunk(tmp_path):
                               extra_rankings=[([_chunks()[1]], 2.0)])
     assert [h.id for h in lifted].index("c1") < [h.id for h in plain].index("c1")
     assert next(h for h in lifted if h.id == "c1").fused > next(h for h in plain if h.id == "c1").fused
+
+
+def test_ingest_names_a_broken_publication_questions_file_and_keeps_the_index(small_kb, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+    from assistant.settings import Settings
+
+    shutil.copy(KB / "out_of_scope.yaml", small_kb / "out_of_scope.yaml")
+    _kb(small_kb, "publication: report\nitems: [{quote: 'a long enough quote', questions: {xx: 'what'}}]\n")
+    monkeypatch.setenv("WEGWIJS_EMBEDDING_MODE", "fake")
+    monkeypatch.setenv("WEGWIJS_KNOWLEDGE_BASE_DIR", str(small_kb))
+    out = CliRunner().invoke(app, ["ingest", "-q", str(small_kb / "publications")])
+    assert out.exit_code == 1
+    assert "index is up to date" in out.output and "report.yaml" in out.output and "unknown language" in out.output
+    stats = CliRunner().invoke(app, ["index", "stats"]).output
+    assert Settings().data_dir.exists() and "chunks: " in stats and "chunks: 0\n" not in stats
